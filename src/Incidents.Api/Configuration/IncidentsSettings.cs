@@ -1,0 +1,21 @@
+namespace Incidents.Api.Configuration;
+
+/// <summary>Names of the broker objects the API publishes to. Other services bind their queues to these.</summary>
+public static class Messaging
+{
+    /// <summary>Fanout exchange carrying every incident integration message (MassTransit-compatible envelopes).</summary>
+    public const string IncidentEventsExchange = "incidents.events";
+}
+
+/// <summary>Reads a required connection string with a clear start-up error.</summary>
+public static class ConnectionStrings
+{
+    public const string Marten = "Marten";
+    public const string RabbitMq = "RabbitMq";
+
+    public static string Require(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"Connection string '{name}' is missing. Set ConnectionStrings__{name} (see README, Configuration).");
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Incidents.Api.Http;
+
+/// <summary>ETags are the incident stream's version: <c>"7"</c>. Writes may send it back as <c>If-Match</c>.</summary>
+public static class ETags
+{
+    public static string For(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>Parses If-Match. Absent or <c>*</c>: no expectation. Unparseable: <c>Invalid</c>.</summary>
+    public static (bool Invalid, long? Expected) ExpectedVersion(HttpContext http)
+    {
+        var raw = http.Request.Headers.IfMatch.ToString().Trim();
+        if (raw.Length == 0 || raw == "*")
+        {
+            return (false, null);
+        }
+
+        if (raw.StartsWith("W/", StringComparison.Ordinal))
+        {
+            raw = raw[2..];
+        }
+
+        raw = raw.Trim('"');
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
+            ? (false, version)
+            : (true, null);
+    }
+
+    public static IResult InvalidIfMatch(HttpContext http) => Problems.Result(Problems.Create(http,
+        StatusCodes.Status400BadRequest, "request.invalid-if-match", "Invalid If-Match",
+        "If-Match must be the ETag of the incident as read, e.g. \"3\"."));
+}

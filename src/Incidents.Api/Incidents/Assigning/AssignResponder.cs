@@ -1,0 +1,33 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Assigning;
+
+public sealed record AssignResponderRequest(string? ResponderId, string? Name, string? Team);
+
+public sealed class AssignResponderValidator : AbstractValidator<AssignResponderRequest>
+{
+    public AssignResponderValidator()
+    {
+        RuleFor(x => x.ResponderId).NotEmpty().MaximumLength(FieldLimits.Id);
+        RuleFor(x => x.Name).NotEmpty().MaximumLength(FieldLimits.PersonName);
+        RuleFor(x => x.Team).MaximumLength(FieldLimits.PersonName);
+    }
+}
+
+public static class AssignResponderEndpoint
+{
+    /// <summary>Puts an engineer on the incident.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/responders", OperationId = "assignResponder")]
+    public static Task<IResult> Post(Guid id, AssignResponderRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock) =>
+        RequestValidation.Check(http, new AssignResponderValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) => IncidentDecider.Decide(
+                new AssignResponder(new Responder(request!.ResponderId!.Trim(), request.Name!.Trim(), request.Team?.Trim()), actor),
+                state, now));
+}

@@ -1,0 +1,35 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Closing;
+
+/// <summary>Closing a resolved incident, optionally with the reporter's satisfaction (1-5) and feedback.</summary>
+public sealed record CloseIncidentRequest(int? Satisfaction, string? Feedback);
+
+public sealed class CloseIncidentValidator : AbstractValidator<CloseIncidentRequest>
+{
+    public CloseIncidentValidator()
+    {
+        RuleFor(x => x.Satisfaction).InclusiveBetween(1, 5);
+        RuleFor(x => x.Feedback).MaximumLength(FieldLimits.Comment);
+    }
+}
+
+public static class CloseIncidentEndpoint
+{
+    /// <summary>Finishes a resolved incident. The body is optional.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/close", OperationId = "closeIncident")]
+    public static Task<IResult> Post(Guid id, CloseIncidentRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock)
+    {
+        request ??= new CloseIncidentRequest(null, null);
+        return RequestValidation.Check(http, new CloseIncidentValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
+                IncidentDecider.Decide(new CloseIncident(request.Satisfaction, request.Feedback?.Trim(), actor), state, now));
+    }
+}

@@ -1,0 +1,27 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Commenting;
+
+public sealed record CommentOnIncidentRequest(string? Text);
+
+public sealed class CommentOnIncidentValidator : AbstractValidator<CommentOnIncidentRequest>
+{
+    public CommentOnIncidentValidator() => RuleFor(x => x.Text).NotEmpty().MaximumLength(FieldLimits.Comment);
+}
+
+public static class CommentOnIncidentEndpoint
+{
+    /// <summary>Adds a note to the record; allowed in every state, closed included.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/comments", OperationId = "commentOnIncident")]
+    public static Task<IResult> Post(Guid id, CommentOnIncidentRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock) =>
+        RequestValidation.Check(http, new CommentOnIncidentValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
+                IncidentDecider.Decide(new CommentOnIncident(Guid.CreateVersion7(), request!.Text!.Trim(), actor), state, now));
+}

@@ -1,0 +1,27 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Dispatching;
+
+public sealed record DispatchResponderRequest(string? Note);
+
+public sealed class DispatchResponderValidator : AbstractValidator<DispatchResponderRequest>
+{
+    public DispatchResponderValidator() => RuleFor(x => x.Note).MaximumLength(FieldLimits.Reason);
+}
+
+public static class DispatchResponderEndpoint
+{
+    /// <summary>An assigned engineer is on the way to the site. The body is optional.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/responders/{responderId}/dispatch", OperationId = "dispatchResponder")]
+    public static Task<IResult> Post(Guid id, string responderId, DispatchResponderRequest? request, HttpContext http,
+        IDocumentSession session, IMessageBus bus, TimeProvider clock) =>
+        RequestValidation.Check(http, new DispatchResponderValidator(), request ?? new DispatchResponderRequest(null)) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
+                IncidentDecider.Decide(new DispatchResponder(responderId, request?.Note?.Trim(), actor), state, now));
+}

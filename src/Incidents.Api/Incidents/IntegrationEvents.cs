@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Incidents.Contracts;
+using Incidents.Domain;
+using Incidents.Domain.Incidents;
+
+namespace Incidents.Api.Incidents;
+
+/// <summary>Translates stored facts into the integration messages other services listen to.</summary>
+public static class IntegrationEvents
+{
+    public static string Kebab<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    private static ActorInfo Info(Actor actor) => new(actor.Id, actor.Name);
+
+    /// <summary>The message for one appended event, given the incident's state after it.</summary>
+    public static object? For(object @event, Incident after, long version) => @event switch
+    {
+        IncidentReported e => new IncidentOpened(e.IncidentId, e.Title, e.AffectedSystem, Kebab(e.Class), Kebab(e.Channel),
+            e.IsDrill, e.DrillId, e.At, Info(e.By), version),
+        IIncidentEvent e => new IncidentLifecycleChanged(e.IncidentId, StepOf(@event), Kebab(after.Status), Kebab(after.Class),
+            after.AffectedSystem, after.IsDrill, e.At, Info(e.By), version, DetailOf(@event)),
+        _ => null,
+    };
+
+    public static string StepOf(object @event) => @event switch
+    {
+        IncidentReclassified => "reclassified",
+        IncidentAcknowledged => "acknowledged",
+        ResponderAssigned => "responder-assigned",
+        ResponderDispatched => "responder-dispatched",
+        ResponderArrivedOnSite => "responder-on-site",
+        ServiceRestored => "service-restored",
+        IncidentResolved => "resolved",
+        IncidentClosed => "closed",
+        IncidentReopened => "reopened",
+        IncidentCancelled => "cancelled",
+        IncidentCommentAdded => "comment-added",
+        _ => JsonNamingPolicy.KebabCaseLower.ConvertName(@event.GetType().Name),
+    };
+
+    private static string? DetailOf(object @event) => @event switch
+    {
+        IncidentReclassified e => $"{Kebab(e.From)} -> {Kebab(e.To)}",
+        ResponderAssigned e => e.Responder.Id,
+        ResponderDispatched e => e.ResponderId,
+        ResponderArrivedOnSite e => e.ResponderId,
+        IncidentResolved e => Kebab(e.Cause),
+        IncidentCancelled e => Kebab(e.Reason),
+        _ => null,
+    };
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text.Json;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Incidents.Projections.Incidents;
+using Marten;
+using Marten.Linq;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Listing;
+
+/// <summary>Which incidents a list shows with respect to drills.</summary>
+public enum DrillFilter
+{
+    Exclude,
+    Include,
+    Only,
+}
+
+public sealed record IncidentSummary(
+    Guid Id,
+    long Version,
+    string Title,
+    string AffectedSystem,
+    IncidentClass Class,
+    IncidentStatus Status,
+    bool IsDrill,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? RestoredAt,
+    DateTimeOffset LastChangedAt);
+
+public sealed record IncidentPage(IReadOnlyList<IncidentSummary> Items, int Page, int PageSize, long Total, string? Next);
+
+/// <summary>The parsed filters of a list request.</summary>
+public sealed record IncidentListQuery(
+    IncidentStatus[] Statuses,
+    IncidentClass[] Classes,
+    string? System,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    DrillFilter Drills,
+    int Page,
+    int PageSize)
+{
+    public const int MaxPageSize = 200;
+
+    public static (IncidentListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection q)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var statuses = ParseEnums<IncidentStatus>(q, "status", errors);
+        var classes = ParseEnums<IncidentClass>(q, "class", errors);
+        var drills = ParseEnums<DrillFilter>(q, "drills", errors);
+        var from = ParseTime(q, "from", errors);
+        var to = ParseTime(q, "to", errors);
+        var page = ParseInt(q, "page", 1, 1, int.MaxValue, errors);
+        var pageSize = ParseInt(q, "pageSize", 50, 1, MaxPageSize, errors);
+        var system = q["system"].ToString();
+        if (system.Length > FieldLimits.SystemName)
+        {
+            errors["system"] = [$"At most {FieldLimits.SystemName} characters."];
+        }
+
+        if (from is not null && to is not null && from > to)
+        {
+            errors["from"] = ["'from' must not be after 'to'."];
+        }
+
+        return errors.Count > 0
+            ? (null, errors)
+            : (new IncidentListQuery(statuses, classes, system.Length == 0 ? null : system, from, to,
+                drills.Length == 0 ? DrillFilter.Exclude : drills[^1], page, pageSize), errors);
+    }
+
+    private static T[] ParseEnums<T>(IQueryCollection q, string name, Dictionary<string, string[]> errors) where T : struct, Enum
+    {
+        var values = q[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var parsed = new List<T>();
+        foreach (var value in values)
+        {
+            var match = Enum.GetValues<T>().Where(e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString()) == value).ToList();
+            if (match.Count == 1)
+            {
+                parsed.Add(match[0]);
+            }
+            else
+            {
+                var allowed = string.Join(", ", Enum.GetValues<T>().Select(e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString())));
+                errors[name] = [$"'{value}' is not one of: {allowed}."];
+            }
+        }
+
+        return parsed.Distinct().ToArray();
+    }
+
+    private static DateTimeOffset? ParseTime(IQueryCollection q, string name, Dictionary<string, string[]> errors)
+    {
+        var raw = q[name].ToString();
+        if (raw.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value.ToUniversalTime();
+        }
+
+        errors[name] = ["Use an RFC 3339 timestamp, e.g. 2026-12-01T08:00:00+08:00."];
+        return null;
+    }
+
+    private static int ParseInt(IQueryCollection q, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        var raw = q[name].ToString();
+        if (raw.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors[name] = [$"A whole number from {min} to {max}."];
+        return fallback;
+    }
+}
+
+public static class ListIncidentsEndpoint
+{
+    /// <summary>
+    /// Incidents newest first. Filters: <c>status</c> and <c>class</c> (repeat or comma-separate), <c>system</c>,
+    /// <c>from</c>/<c>to</c> on the report time, <c>drills</c> = exclude (default) | include | only;
+    /// paging with <c>page</c> and <c>pageSize</c> (max 200).
+    /// </summary>
+    [WolverineGet("/api/v1/incidents", OperationId = "listIncidents")]
+    [Tags("Incidents")]
+    [ProducesResponseType<IncidentPage>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    public static async Task<IResult> Get(HttpContext http, IQuerySession session)
+    {
+        var (query, errors) = IncidentListQuery.Parse(http.Request.Query);
+        if (query is null)
+        {
+            return Problems.Validation(http, errors);
+        }
+
+        IQueryable<IncidentDetails> incidents = session.Query<IncidentDetails>();
+        if (query.Statuses.Length > 0)
+        {
+            incidents = incidents.Where(x => query.Statuses.Contains(x.Status));
+        }
+
+        if (query.Classes.Length > 0)
+        {
+            incidents = incidents.Where(x => query.Classes.Contains(x.Class));
+        }
+
+        if (query.System is { } system)
+        {
+            incidents = incidents.Where(x => x.AffectedSystem == system);
+        }
+
+        if (query.From is { } from)
+        {
+            incidents = incidents.Where(x => x.ReportedAt >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            incidents = incidents.Where(x => x.ReportedAt < to);
+        }
+
+        incidents = query.Drills switch
+        {
+            DrillFilter.Exclude => incidents.Where(x => !x.IsDrill),
+            DrillFilter.Only => incidents.Where(x => x.IsDrill),
+            _ => incidents,
+        };
+
+        var page = await ((IMartenQueryable<IncidentDetails>)incidents)
+            .Stats(out var stats)
+            .OrderByDescending(x => x.ReportedAt)
+            .ThenByDescending(x => x.Id)
+            .Skip((query.Page - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .ToListAsync(http.RequestAborted);
+
+        var items = page.Select(d => new IncidentSummary(d.Id, d.Version, d.Title, d.AffectedSystem, d.Class, d.Status, d.IsDrill,
+            d.ReportedAt, d.AcknowledgedAt, d.RestoredAt, d.LastChangedAt)).ToList();
+        var next = (long)query.Page * query.PageSize < stats.TotalResults ? NextLink(http, query.Page + 1) : null;
+        return TypedResults.Ok(new IncidentPage(items, query.Page, query.PageSize, stats.TotalResults, next));
+    }
+
+    private static string NextLink(HttpContext http, int page)
+    {
+        var parameters = http.Request.Query
+            .Where(p => p.Key != "page")
+            .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"))
+            .Append($"page={page}");
+        return $"{http.Request.Path}?{string.Join('&', parameters)}";
+    }
+}

@@ -1,0 +1,31 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Reclassifying;
+
+public sealed record ReclassifyIncidentRequest(IncidentClass? Class, string? Reason);
+
+public sealed class ReclassifyIncidentValidator : AbstractValidator<ReclassifyIncidentRequest>
+{
+    public ReclassifyIncidentValidator()
+    {
+        RuleFor(x => x.Class).NotNull().IsInEnum();
+        RuleFor(x => x.Reason).NotEmpty().MaximumLength(FieldLimits.Reason);
+    }
+}
+
+public static class ReclassifyIncidentEndpoint
+{
+    /// <summary>Changes the incident's class; running SLA stages are re-targeted from the original report time.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/reclassify", OperationId = "reclassifyIncident")]
+    public static Task<IResult> Post(Guid id, ReclassifyIncidentRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock) =>
+        RequestValidation.Check(http, new ReclassifyIncidentValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
+                IncidentDecider.Decide(new ReclassifyIncident(request!.Class!.Value, request.Reason!.Trim(), actor), state, now));
+}

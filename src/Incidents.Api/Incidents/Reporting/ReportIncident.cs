@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Incidents.Api.Sla;
+using Incidents.Projections.Incidents;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Reporting;
+
+public sealed record ReporterRequest(string? Name, string? Phone, string? Email);
+
+/// <summary>What the hotline desk records when a call, e-mail, IM message or alarm comes in.</summary>
+public sealed record ReportIncidentRequest(
+    string? Title,
+    string? Description,
+    string? AffectedSystem,
+    IncidentClass? Class,
+    IntakeChannel? Channel,
+    ReporterRequest? Reporter,
+    bool IsDrill = false,
+    Guid? DrillId = null);
+
+public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRequest>
+{
+    public ReportIncidentValidator()
+    {
+        RuleFor(x => x.Title).NotEmpty().MaximumLength(FieldLimits.Title);
+        RuleFor(x => x.Description).MaximumLength(FieldLimits.Description);
+        RuleFor(x => x.AffectedSystem).NotEmpty().MaximumLength(FieldLimits.SystemName);
+        RuleFor(x => x.Class).NotNull().IsInEnum();
+        RuleFor(x => x.Channel).NotNull().IsInEnum();
+        RuleFor(x => x.Reporter).NotNull();
+        RuleFor(x => x.Reporter!.Name).NotEmpty().MaximumLength(FieldLimits.PersonName).When(x => x.Reporter is not null);
+        RuleFor(x => x.Reporter!.Phone).MaximumLength(FieldLimits.Phone)
+            .Matches(@"^[0-9+\-() ]*$").WithMessage("'Phone' may hold digits, spaces and + - ( ) only.")
+            .When(x => x.Reporter is not null);
+        RuleFor(x => x.Reporter!.Email).MaximumLength(FieldLimits.Email).EmailAddress()
+            .When(x => x.Reporter is { Email.Length: > 0 });
+        RuleFor(x => x.DrillId).Null().When(x => !x.IsDrill).WithMessage("'Drill Id' is only allowed on drill incidents.");
+    }
+}
+
+/// <summary>An <c>Idempotency-Key</c> seen before: the request it came with and the incident it created.</summary>
+public sealed class ReportIdempotencyRecord
+{
+    public string Id { get; set; } = "";
+
+    public string RequestHash { get; set; } = "";
+
+    public Guid IncidentId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public static class ReportIncidentEndpoint
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private static readonly JsonSerializerOptions HashOptions = new(JsonSerializerDefaults.Web);
+
+    [WolverinePost("/api/v1/incidents", OperationId = "reportIncident")]
+    [Tags("Incidents")]
+    [ProducesResponseType<IncidentResource>(StatusCodes.Status201Created)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
+    public static async Task<IResult> Post(
+        ReportIncidentRequest? request,
+        HttpContext http,
+        IDocumentSession session,
+        IMessageBus bus,
+        TimeProvider clock,
+        SlaPolicyProvider policies)
+    {
+        var ct = http.RequestAborted;
+        if (RequestActor.From(http) is not { } actor)
+        {
+            return RequestActor.Missing(http);
+        }
+
+        if (RequestValidation.Check(http, new ReportIncidentValidator(), request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var key = http.Request.Headers[IdempotencyHeader].ToString();
+        if (key.Length > 200)
+        {
+            return Problems.Validation(http, new Dictionary<string, string[]>
+            {
+                [IdempotencyHeader] = ["The idempotency key may be at most 200 characters."],
+            });
+        }
+
+        var requestHash = Hash(request!);
+        if (key.Length > 0 && await session.LoadAsync<ReportIdempotencyRecord>(RecordId(key), ct) is { } seen)
+        {
+            return await Replay(http, session, seen, requestHash);
+        }
+
+        var id = Guid.CreateVersion7();
+        var command = new ReportIncident(
+            id,
+            request!.Title!.Trim(),
+            request.Description?.Trim() ?? "",
+            request.AffectedSystem!.Trim(),
+            request.Class!.Value,
+            request.Channel!.Value,
+            new Reporter(request.Reporter!.Name!.Trim(), Blank(request.Reporter.Phone), Blank(request.Reporter.Email)),
+            request.IsDrill,
+            request.DrillId,
+            policies.Current,
+            actor);
+
+        var decision = IncidentDecider.Decide(command, null, clock.GetUtcNow());
+        if (decision.Error is { } error)
+        {
+            return Problems.From(http, error);
+        }
+
+        session.Events.StartStream<Incident>(id, decision.Events);
+        if (key.Length > 0)
+        {
+            session.Insert(new ReportIdempotencyRecord
+            {
+                Id = RecordId(key),
+                RequestHash = requestHash,
+                IncidentId = id,
+                CreatedAt = clock.GetUtcNow(),
+            });
+        }
+
+        await IncidentWriter.PublishIntegrationEvents(bus, null, 0, decision.Events);
+        session.CorrelationId = CorrelationId.Of(http);
+
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (DocumentAlreadyExistsException) when (key.Length > 0)
+        {
+            // The same key raced us and won: answer as if this were the retry it is.
+            await IncidentWriter.Abandon(session, bus);
+            var winner = await session.LoadAsync<ReportIdempotencyRecord>(RecordId(key), ct);
+            return await Replay(http, session, winner!, requestHash);
+        }
+
+        var details = await session.LoadAsync<IncidentDetails>(id, ct);
+        http.Response.Headers.ETag = ETags.For(details!.Version);
+        return TypedResults.Created($"/api/v1/incidents/{id}", IncidentResource.From(details));
+    }
+
+    private static async Task<IResult> Replay(HttpContext http, IDocumentSession session, ReportIdempotencyRecord seen, string requestHash)
+    {
+        if (seen.RequestHash != requestHash)
+        {
+            return Problems.Result(Problems.Create(http, StatusCodes.Status422UnprocessableEntity, "request.idempotency-key-reused",
+                "Idempotency key reused", $"The {IdempotencyHeader} was already used with a different request body."));
+        }
+
+        var details = await session.LoadAsync<IncidentDetails>(seen.IncidentId, http.RequestAborted);
+        http.Response.Headers.ETag = ETags.For(details!.Version);
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Created($"/api/v1/incidents/{seen.IncidentId}", IncidentResource.From(details));
+    }
+
+    private static string RecordId(string key) => "report:" + key;
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Hash(ReportIncidentRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, HashOptions))));
+}

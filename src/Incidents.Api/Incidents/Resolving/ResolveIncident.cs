@@ -1,0 +1,31 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Domain.Incidents;
+using Marten;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Resolving;
+
+public sealed record ResolveIncidentRequest(string? Summary, CauseCategory? Cause);
+
+public sealed class ResolveIncidentValidator : AbstractValidator<ResolveIncidentRequest>
+{
+    public ResolveIncidentValidator()
+    {
+        RuleFor(x => x.Summary).NotEmpty().MaximumLength(FieldLimits.Summary);
+        RuleFor(x => x.Cause).NotNull().IsInEnum();
+    }
+}
+
+public static class ResolveIncidentEndpoint
+{
+    /// <summary>The cause is understood and dealt with. Outages and major events must be restored first.</summary>
+    [WolverinePost("/api/v1/incidents/{id}/resolve", OperationId = "resolveIncident")]
+    public static Task<IResult> Post(Guid id, ResolveIncidentRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock) =>
+        RequestValidation.Check(http, new ResolveIncidentValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
+                IncidentDecider.Decide(new ResolveIncident(request!.Summary!.Trim(), request.Cause!.Value, actor), state, now));
+}

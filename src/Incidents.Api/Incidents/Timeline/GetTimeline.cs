@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Incidents.Api.Http;
+using Incidents.Domain;
+using Incidents.Domain.Incidents;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Incidents.Api.Incidents.Timeline;
+
+/// <summary>One fact in an incident's life: what, who, when, and the whole event as stored.</summary>
+public sealed record TimelineEntry(
+    long Version,
+    long Sequence,
+    string Type,
+    DateTimeOffset At,
+    DateTimeOffset RecordedAt,
+    Actor? By,
+    string Summary,
+    string? CorrelationId,
+    object Data);
+
+public sealed record IncidentTimeline(Guid IncidentId, long Version, IReadOnlyList<TimelineEntry> Entries);
+
+public static class GetTimelineEndpoint
+{
+    /// <summary>Every event of the incident in order, straight from its stream.</summary>
+    [WolverineGet("/api/v1/incidents/{id}/timeline", OperationId = "getIncidentTimeline")]
+    [Tags("Incidents")]
+    [ProducesResponseType<IncidentTimeline>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
+        if (events.Count == 0)
+        {
+            return Problems.From(http, IncidentErrors.NotFound(id));
+        }
+
+        var entries = events.Select(e => new TimelineEntry(
+            e.Version,
+            e.Sequence,
+            JsonNamingPolicy.KebabCaseLower.ConvertName(e.EventType.Name),
+            e.Data is IIncidentEvent fact ? fact.At : e.Timestamp,
+            e.Timestamp,
+            (e.Data as IIncidentEvent)?.By,
+            Describe(e.Data),
+            e.CorrelationId,
+            e.Data)).ToList();
+
+        http.Response.Headers.ETag = ETags.For(events[^1].Version);
+        return TypedResults.Ok(new IncidentTimeline(id, events[^1].Version, entries));
+    }
+
+    private static string Describe(object data) => data switch
+    {
+        IncidentReported e => $"{e.By.Name} recorded a {Words(e.Class)} on {e.AffectedSystem} reported by {e.Reporter.Name} via {Words(e.Channel)}{(e.IsDrill ? " (DRILL)" : "")}: {e.Title}",
+        IncidentReclassified e => $"{e.By.Name} reclassified it from {Words(e.From)} to {Words(e.To)}: {e.Reason}",
+        IncidentAcknowledged e => $"{e.By.Name} acknowledged it",
+        ResponderAssigned e => $"{e.By.Name} assigned {e.Responder.Name}{(e.Responder.Team is null ? "" : $" ({e.Responder.Team})")}",
+        ResponderDispatched e => $"{e.By.Name} dispatched responder {e.ResponderId}{(e.Note is null ? "" : $": {e.Note}")}",
+        ResponderArrivedOnSite e => $"Responder {e.ResponderId} arrived on site (recorded by {e.By.Name})",
+        ServiceRestored e => $"{e.By.Name} recorded the service as restored: {e.Summary}",
+        IncidentResolved e => $"{e.By.Name} resolved it ({Words(e.Cause)}): {e.Summary}",
+        IncidentClosed e => $"{e.By.Name} closed it{(e.Satisfaction is { } s ? $", reporter satisfaction {s}/5" : "")}",
+        IncidentReopened e => $"{e.By.Name} reopened it: {e.Reason}",
+        IncidentCancelled e => $"{e.By.Name} cancelled it as {Words(e.Reason)}{(e.DuplicateOf is { } d ? $" of {d}" : "")}: {e.Explanation}",
+        IncidentCommentAdded e => $"{e.By.Name} commented: {e.Text}",
+        _ => data.GetType().Name,
+    };
+
+    private static string Words<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString()).Replace('-', ' ');
+}

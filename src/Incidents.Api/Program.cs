@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HealthChecks.UI.Client;
+using Incidents.Api.Configuration;
+using Incidents.Api.Http;
+using Incidents.Api.Sla;
+using Incidents.Domain.Sla;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using RabbitMQ.Client;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+if (!builder.Environment.IsDevelopment())
+{
+    builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
+}
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new SlaPolicyProvider(SlaPolicy.ContractDefault));
+
+builder.Services.AddIncidentsPersistence(builder.Configuration);
+builder.Host.UseWolverine(options =>
+    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment.IsDevelopment()));
+builder.Services.AddWolverineHttp();
+
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+    json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+});
+
+builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = StandardProblems.Customize);
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Incidents API";
+    document.Info.Description = "Incident and emergency response for the hotline desk: every step an immutable event.";
+    return Task.CompletedTask;
+}));
+
+builder.Services.AddSingleton<BrokerConnection>();
+builder.Services.AddHealthChecks()
+    .AddNpgSql(ConnectionStrings.Require(builder.Configuration, ConnectionStrings.Marten), name: "postgresql", tags: ["ready"])
+    .AddRabbitMQ(sp => sp.GetRequiredService<BrokerConnection>().GetAsync(), name: "rabbitmq", tags: ["ready"]);
+
+var app = builder.Build();
+
+app.UseMiddleware<CorrelationId>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Incidents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains("ready"),
+    ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse,
+});
+
+app.MapWolverineEndpoints(http => http.ConfigureIncidentEndpoints());
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

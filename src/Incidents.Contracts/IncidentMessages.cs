@@ -1,0 +1,37 @@
+namespace Incidents.Contracts;
+
+// Integration messages exchanged over RabbitMQ. They are contracts, not the stored events: keep them stable,
+// add fields rather than rename, and keep every type in this one namespace (MassTransit identifies a message by
+// urn:message:Incidents.Contracts:<TypeName>). Enum-like values travel as lower-kebab strings.
+
+/// <summary>Who caused the change.</summary>
+public sealed record ActorInfo(string Id, string Name);
+
+/// <summary>A new incident was reported.</summary>
+public sealed record IncidentOpened(
+    Guid IncidentId,
+    string Title,
+    string AffectedSystem,
+    string Class,
+    string Channel,
+    bool IsDrill,
+    Guid? DrillId,
+    DateTimeOffset ReportedAt,
+    ActorInfo ReportedBy,
+    long StreamVersion);
+
+/// <summary>
+/// A later step in an incident's life: acknowledged, reclassified, responder-assigned, responder-dispatched,
+/// responder-on-site, service-restored, resolved, closed, reopened, cancelled, comment-added.
+/// </summary>
+public sealed record IncidentLifecycleChanged(
+    Guid IncidentId,
+    string Step,
+    string Status,
+    string Class,
+    string AffectedSystem,
+    bool IsDrill,
+    DateTimeOffset OccurredAt,
+    ActorInfo By,
+    long StreamVersion,
+    string? Detail);

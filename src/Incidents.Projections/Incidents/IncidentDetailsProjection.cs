@@ -1,0 +1,143 @@
+using Incidents.Domain.Incidents;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace Incidents.Projections.Incidents;
+
+/// <summary>Builds <see cref="IncidentDetails"/> from an incident's stream.</summary>
+public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentDetails, Guid>
+{
+    public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e)
+    {
+        var view = e.Data switch
+        {
+            IncidentReported reported => Open(reported),
+            _ when snapshot is null => null,
+            _ => Change(snapshot, e.Data),
+        };
+
+        if (view is not null)
+        {
+            view.Version = e.Version;
+            if (e.Data is IIncidentEvent incidentEvent)
+            {
+                view.LastChangedAt = incidentEvent.At;
+            }
+        }
+
+        return view;
+    }
+
+    private static IncidentDetails Open(IncidentReported e) => new()
+    {
+        Id = e.IncidentId,
+        Title = e.Title,
+        Description = e.Description,
+        AffectedSystem = e.AffectedSystem,
+        Class = e.Class,
+        OriginalClass = e.Class,
+        Channel = e.Channel,
+        Status = IncidentStatus.Reported,
+        Reporter = e.Reporter,
+        IsDrill = e.IsDrill,
+        DrillId = e.DrillId,
+        SlaPolicyName = e.SlaPolicy.Name,
+        SlaPolicyVersion = e.SlaPolicy.Version,
+        ReportedAt = e.At,
+        ReportedBy = e.By,
+    };
+
+    private static IncidentDetails Change(IncidentDetails view, object @event)
+    {
+        switch (@event)
+        {
+            case IncidentReclassified e:
+                view.Class = e.To;
+                break;
+            case IncidentAcknowledged e:
+                view.Status = IncidentStatus.Acknowledged;
+                view.AcknowledgedAt = e.At;
+                view.AcknowledgedBy = e.By;
+                break;
+            case ResponderAssigned e:
+                view.Responders.RemoveAll(r => r.Id == e.Responder.Id);
+                view.Responders.Add(new ResponderView
+                {
+                    Id = e.Responder.Id,
+                    Name = e.Responder.Name,
+                    Team = e.Responder.Team,
+                    Stage = ResponderStage.Assigned,
+                    AssignedAt = e.At,
+                });
+                break;
+            case ResponderDispatched e:
+                if (view.Responders.Find(r => r.Id == e.ResponderId) is { } dispatched)
+                {
+                    dispatched.Stage = ResponderStage.Dispatched;
+                    dispatched.DispatchedAt = e.At;
+                }
+
+                if (view.Status == IncidentStatus.Acknowledged)
+                {
+                    view.Status = IncidentStatus.Dispatched;
+                }
+
+                break;
+            case ResponderArrivedOnSite e:
+                if (view.Responders.Find(r => r.Id == e.ResponderId) is { } arrived)
+                {
+                    arrived.Stage = ResponderStage.OnSite;
+                    arrived.ArrivedAt = e.At;
+                }
+
+                view.FirstArrivalAt ??= e.At;
+                if (view.Status is IncidentStatus.Acknowledged or IncidentStatus.Dispatched)
+                {
+                    view.Status = IncidentStatus.OnSite;
+                }
+
+                break;
+            case ServiceRestored e:
+                view.Status = IncidentStatus.Restored;
+                view.RestoredAt = e.At;
+                view.RestorationSummary = e.Summary;
+                break;
+            case IncidentResolved e:
+                view.Status = IncidentStatus.Resolved;
+                view.ResolvedAt = e.At;
+                view.ResolutionSummary = e.Summary;
+                view.Cause = e.Cause;
+                break;
+            case IncidentClosed e:
+                view.Status = IncidentStatus.Closed;
+                view.ClosedAt = e.At;
+                view.Satisfaction = e.Satisfaction;
+                view.Feedback = e.Feedback;
+                break;
+            case IncidentReopened:
+                view.Status = IncidentStatus.Acknowledged;
+                view.ReopenCount++;
+                view.RestoredAt = null;
+                view.RestorationSummary = null;
+                view.ResolvedAt = null;
+                view.ResolutionSummary = null;
+                view.Cause = null;
+                view.ClosedAt = null;
+                view.Satisfaction = null;
+                view.Feedback = null;
+                view.Responders.Clear();
+                break;
+            case IncidentCancelled e:
+                view.Status = IncidentStatus.Cancelled;
+                view.CancelledAt = e.At;
+                view.CancellationReason = e.Reason;
+                view.DuplicateOf = e.DuplicateOf;
+                break;
+            case IncidentCommentAdded:
+                view.CommentCount++;
+                break;
+        }
+
+        return view;
+    }
+}
