@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Incidents.IntegrationTests.Infrastructure;
+
+/// <summary>A message read off the broker: the MassTransit envelope's message type and its payload.</summary>
+public sealed record BrokerMessage(string MessageType, JsonElement Message, IReadOnlyDictionary<string, object?> Headers);
+
+/// <summary>
+/// Listens like any other service would: a private queue bound to the API's exchange, read with RabbitMQ.Client.
+/// </summary>
+public sealed class BrokerProbe : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<BrokerMessage> _received = new();
+    private IConnection? _connection;
+    private IChannel? _channel;
+
+    public static async Task<BrokerProbe> BindAsync(string exchange)
+    {
+        var probe = new BrokerProbe();
+        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri), ClientProvidedName = "incidents-tests-probe" };
+        probe._connection = await factory.CreateConnectionAsync();
+        probe._channel = await probe._connection.CreateChannelAsync();
+        await probe._channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        var queue = await probe._channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
+        await probe._channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+
+        var consumer = new AsyncEventingBasicConsumer(probe._channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            probe._received.Enqueue(Parse(delivery));
+            return Task.CompletedTask;
+        };
+        await probe._channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+        return probe;
+    }
+
+    /// <summary>Waits until messages for an incident satisfy the condition, or fails after the timeout.</summary>
+    public async Task<IReadOnlyList<BrokerMessage>> WaitForAsync(Guid incidentId, Func<IReadOnlyList<BrokerMessage>, bool> until,
+        TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var mine = For(incidentId);
+            if (until(mine))
+            {
+                return mine;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"Broker messages for {incidentId} did not arrive in time; got: {string.Join(", ", mine.Select(m => m.MessageType))}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public IReadOnlyList<BrokerMessage> For(Guid incidentId) => _received
+        .Where(m => m.Message.TryGetProperty("incidentId", out var id) && id.GetString() == incidentId.ToString())
+        .ToList();
+
+    private static BrokerMessage Parse(BasicDeliverEventArgs delivery)
+    {
+        using var document = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span));
+        var root = document.RootElement.Clone();
+        var type = root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
+            ? types[0].GetString() ?? ""
+            : delivery.BasicProperties.Type ?? "";
+        var message = root.TryGetProperty("message", out var inner) ? inner : root;
+        var headers = (delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value);
+        return new BrokerMessage(type, message, headers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is not null)
+        {
+            await _channel.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}
