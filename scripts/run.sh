@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine: PostgreSQL and RabbitMQ up, schema applied, the API started in the
+# background, URLs printed.   bash scripts/run.sh          start (idempotent)
+#                             bash scripts/run.sh stop     stop the API (services keep running; infra/services.sh down stops them)
+#                             bash scripts/run.sh status
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_DIR="$ROOT/.run"
+API_PORT="${API_PORT:-5080}"
+API_URL="http://127.0.0.1:${API_PORT}"
+mkdir -p "$RUN_DIR"
+
+api_pid() { [[ -f "$RUN_DIR/api.pid" ]] && kill -0 "$(cat "$RUN_DIR/api.pid")" 2>/dev/null && cat "$RUN_DIR/api.pid"; }
+
+stop_api() {
+  if pid="$(api_pid)"; then
+    echo "Stopping the API (pid $pid)..." >&2
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN_DIR/api.pid"
+}
+
+wait_ready() {
+  for _ in $(seq 1 120); do
+    if curl -fsS "$API_URL/health/ready" >/dev/null 2>&1; then return 0; fi
+    if ! api_pid >/dev/null; then echo "The API exited during start-up; last log lines:" >&2; tail -n 40 "$RUN_DIR/api.log" >&2; return 1; fi
+    sleep 0.5
+  done
+  echo "The API did not become ready within 60 s; last log lines:" >&2
+  tail -n 40 "$RUN_DIR/api.log" >&2
+  return 1
+}
+
+case "${1:-start}" in
+  stop) stop_api; exit 0 ;;
+  status)
+    bash "$ROOT/infra/services.sh" status || true
+    if pid="$(api_pid)"; then echo "API: running (pid $pid) at $API_URL"; else echo "API: stopped"; fi
+    exit 0 ;;
+  start) ;;
+  *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+esac
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found on PATH)." >&2; exit 1; }
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+
+bash "$ROOT/infra/services.sh" up >&2
+eval "$(bash "$ROOT/infra/services.sh" env)"
+
+if api_pid >/dev/null; then
+  echo "The API is already running (pid $(api_pid)); restarting it with the current code." >&2
+  stop_api
+fi
+
+echo "Building the API (Release)..." >&2
+dotnet build "$ROOT/src/Incidents.Api/Incidents.Api.csproj" -c Release -nologo -v quiet >&2
+
+echo "Starting the API on $API_URL (schema is applied at start-up)..." >&2
+(
+  cd "$ROOT/src/Incidents.Api"
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+  ASPNETCORE_URLS="$API_URL" \
+  nohup dotnet "bin/Release/net10.0/Incidents.Api.dll" >"$RUN_DIR/api.log" 2>&1 &
+  echo $! >"$RUN_DIR/api.pid"
+)
+wait_ready
+
+cat <<EOT
+
+Incidents is running.
+  API             $API_URL/api/v1/incidents
+  API reference   $API_URL/docs
+  OpenAPI         $API_URL/openapi/v1.json
+  Health          $API_URL/health/live   $API_URL/health/ready
+  RabbitMQ UI     http://127.0.0.1:15672   (guest / guest, loopback only)
+  PostgreSQL      127.0.0.1:${PGPORT:-5432}  database incidents (incidents / incidents, loopback only)
+  API log         $RUN_DIR/api.log
+Stop the API with: bash scripts/run.sh stop    (and the servers with: bash infra/services.sh down)
+EOT
