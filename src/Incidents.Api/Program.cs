@@ -33,7 +33,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 {
     json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
     json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-    json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    json.SerializerOptions.Converters.Add(new IsoDurationJsonConverter());
 });
 
 builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = StandardProblems.Customize);

@@ -17,6 +17,7 @@ public sealed class CancelIncidentValidator : AbstractValidator<CancelIncidentRe
         RuleFor(x => x.Explanation).NotEmpty().MaximumLength(FieldLimits.Reason);
         RuleFor(x => x.DuplicateOf).NotNull().When(x => x.Reason == CancellationReason.Duplicate)
             .WithMessage("'Duplicate Of' must name the original incident when the reason is duplicate.");
+        RuleFor(x => x.DuplicateOf).NotEqual(Guid.Empty);
     }
 }
 

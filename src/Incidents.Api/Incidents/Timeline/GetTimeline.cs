@@ -54,7 +54,7 @@ public static class GetTimelineEndpoint
 
     private static string Describe(object data) => data switch
     {
-        IncidentReported e => $"{e.By.Name} recorded a {Words(e.Class)} on {e.AffectedSystem} reported by {e.Reporter.Name} via {Words(e.Channel)}{(e.IsDrill ? " (DRILL)" : "")}: {e.Title}",
+        IncidentReported e => $"{e.By.Name} recorded {Article(e.Class)} {Words(e.Class)} on {e.AffectedSystem} reported by {e.Reporter.Name} via {Words(e.Channel)}{(e.IsDrill ? " (DRILL)" : "")}: {e.Title}",
         IncidentReclassified e => $"{e.By.Name} reclassified it from {Words(e.From)} to {Words(e.To)}: {e.Reason}",
         IncidentAcknowledged e => $"{e.By.Name} acknowledged it",
         ResponderAssigned e => $"{e.By.Name} assigned {e.Responder.Name}{(e.Responder.Team is null ? "" : $" ({e.Responder.Team})")}",
@@ -68,6 +68,8 @@ public static class GetTimelineEndpoint
         IncidentCommentAdded e => $"{e.By.Name} commented: {e.Text}",
         _ => data.GetType().Name,
     };
+
+    private static string Article(IncidentClass incidentClass) => incidentClass == IncidentClass.Outage ? "an" : "a";
 
     private static string Words<T>(T value) where T : struct, Enum =>
         JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString()).Replace('-', ' ');
