@@ -4,9 +4,9 @@ using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
 using Incidents.Api.Http;
 using Incidents.Api.Sla;
-using Incidents.Domain.Sla;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using Scalar.AspNetCore;
 using Wolverine;
@@ -22,7 +22,9 @@ if (!builder.Environment.IsDevelopment())
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(new SlaPolicyProvider(SlaPolicy.ContractDefault));
+builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<SlaPolicyOptions>, SlaPolicyOptionsValidator>();
+builder.Services.AddSingleton<SlaPolicyProvider>();
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>

@@ -35,3 +35,32 @@ public sealed record IncidentLifecycleChanged(
     ActorInfo By,
     long StreamVersion,
     string? Detail);
+
+/// <summary>
+/// A running SLA stage (acknowledge, on-site, restore) passed a warning threshold (a fraction of its target).
+/// </summary>
+public sealed record IncidentSlaWarning(
+    Guid IncidentId,
+    string Title,
+    string Class,
+    string AffectedSystem,
+    bool IsDrill,
+    string Stage,
+    double Threshold,
+    DateTimeOffset DueAt,
+    DateTimeOffset WarnedAt,
+    long StreamVersion);
+
+/// <summary>
+/// An SLA stage was not stopped by its due time. <c>Target</c> is an ISO 8601 duration (PT5M). Sent once per stage.
+/// </summary>
+public sealed record IncidentSlaBreached(
+    Guid IncidentId,
+    string Title,
+    string Class,
+    string AffectedSystem,
+    bool IsDrill,
+    string Stage,
+    string Target,
+    DateTimeOffset DueAt,
+    long StreamVersion);

@@ -1,5 +1,7 @@
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
 using Incidents.Projections.Incidents;
+using Incidents.Projections.Sla;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -7,7 +9,7 @@ namespace Incidents.Projections;
 
 public static class ProjectionsRegistration
 {
-    /// <summary>Registers the incident event types, the live write model and the inline read models.</summary>
+    /// <summary>Registers the incident event types, the live write model and the inline read models (details, SLA clock).</summary>
     public static StoreOptions AddIncidentProjections(this StoreOptions options)
     {
         options.Events.AddEventTypes(
@@ -15,16 +17,25 @@ public static class ProjectionsRegistration
             typeof(IncidentReported), typeof(IncidentReclassified), typeof(IncidentAcknowledged), typeof(ResponderAssigned),
             typeof(ResponderDispatched), typeof(ResponderArrivedOnSite), typeof(ServiceRestored), typeof(IncidentResolved),
             typeof(IncidentClosed), typeof(IncidentReopened), typeof(IncidentCancelled), typeof(IncidentCommentAdded),
+            typeof(SlaWarningRaised), typeof(SlaBreached),
         ]);
 
         options.Projections.Add(new IncidentAggregation(), ProjectionLifecycle.Live);
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);
 
         options.Schema.For<IncidentDetails>()
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Class)
             .Duplicate(x => x.AffectedSystem)
             .Duplicate(x => x.ReportedAt)
+            .Duplicate(x => x.IsDrill);
+
+        options.Schema.For<IncidentSlaView>()
+            .Duplicate(x => x.HasOpenStage)
+            .Duplicate(x => x.NextDueAt)
+            .Duplicate(x => x.Class)
+            .Duplicate(x => x.AffectedSystem)
             .Duplicate(x => x.IsDrill);
 
         return options;

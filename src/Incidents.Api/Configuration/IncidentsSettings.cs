@@ -5,6 +5,9 @@ public static class Messaging
 {
     /// <summary>Fanout exchange carrying every incident integration message (MassTransit-compatible envelopes).</summary>
     public const string IncidentEventsExchange = "incidents.events";
+
+    /// <summary>Durable local queue of the API where SLA checks are scheduled and handled.</summary>
+    public const string SlaChecksQueue = "sla-checks";
 }
 
 /// <summary>Reads a required connection string with a clear start-up error.</summary>

@@ -1,6 +1,9 @@
+using Incidents.Api.Sla.Checking;
 using Incidents.Contracts;
+using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.RabbitMQ;
 
 namespace Incidents.Api.Configuration;
@@ -32,6 +35,22 @@ public static class MessagingConfiguration
         options.PublishMessage<IncidentLifecycleChanged>()
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
+
+        options.PublishMessage<IncidentSlaWarning>()
+            .ToRabbitExchange(Messaging.IncidentEventsExchange)
+            .UseMassTransitInterop();
+        options.PublishMessage<IncidentSlaBreached>()
+            .ToRabbitExchange(Messaging.IncidentEventsExchange)
+            .UseMassTransitInterop();
+
+        // SLA checks: durable scheduled messages on a local queue, stored in PostgreSQL with the events that caused
+        // them, handled once across nodes. A check that loses a race with another writer is simply retried.
+        options.PublishMessage<SlaCheckDue>().ToLocalQueue(Messaging.SlaChecksQueue);
+        options.LocalQueue(Messaging.SlaChecksQueue).UseDurableInbox().MaximumParallelMessages(8);
+        options.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
+        options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(500));
+        options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
 
         options.Policies.UseDurableOutboxOnAllSendingEndpoints();
         options.Policies.UseDurableLocalQueues();

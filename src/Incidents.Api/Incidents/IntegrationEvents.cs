@@ -2,6 +2,7 @@ using System.Text.Json;
 using Incidents.Contracts;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
 
 namespace Incidents.Api.Incidents;
 
@@ -18,8 +19,19 @@ public static class IntegrationEvents
     {
         IncidentReported e => new IncidentOpened(e.IncidentId, e.Title, e.AffectedSystem, Kebab(e.Class), Kebab(e.Channel),
             e.IsDrill, e.DrillId, e.At, Info(e.By), version),
+        SlaWarningRaised or SlaBreached => null,
         IIncidentEvent e => new IncidentLifecycleChanged(e.IncidentId, StepOf(@event), Kebab(after.Status), Kebab(after.Class),
             after.AffectedSystem, after.IsDrill, e.At, Info(e.By), version, DetailOf(@event)),
+        _ => null,
+    };
+
+    /// <summary>The message announcing an SLA notice, given the clock's state.</summary>
+    public static object? ForSla(object notice, SlaClockState clock, long version) => notice switch
+    {
+        SlaWarningRaised e => new IncidentSlaWarning(e.IncidentId, clock.Title, Kebab(clock.Class), clock.AffectedSystem, clock.IsDrill,
+            Kebab(e.Stage), e.Threshold, e.DueAt, e.At, version),
+        SlaBreached e => new IncidentSlaBreached(e.IncidentId, clock.Title, Kebab(clock.Class), clock.AffectedSystem, clock.IsDrill,
+            Kebab(e.Stage), System.Xml.XmlConvert.ToString(e.Target), e.DueAt, version),
         _ => null,
     };
 

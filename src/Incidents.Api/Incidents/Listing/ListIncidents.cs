@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Incidents.Api.Http;
 using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
@@ -49,13 +47,13 @@ public sealed record IncidentListQuery(
     public static (IncidentListQuery? Query, Dictionary<string, string[]> Errors) Parse(IQueryCollection q)
     {
         var errors = new Dictionary<string, string[]>();
-        var statuses = ParseEnums<IncidentStatus>(q, "status", errors);
-        var classes = ParseEnums<IncidentClass>(q, "class", errors);
-        var drills = ParseEnums<DrillFilter>(q, "drills", errors);
-        var from = ParseTime(q, "from", errors);
-        var to = ParseTime(q, "to", errors);
-        var page = ParseInt(q, "page", 1, 1, int.MaxValue, errors);
-        var pageSize = ParseInt(q, "pageSize", 50, 1, MaxPageSize, errors);
+        var statuses = QueryValues.Enums<IncidentStatus>(q, "status", errors);
+        var classes = QueryValues.Enums<IncidentClass>(q, "class", errors);
+        var drills = QueryValues.Enums<DrillFilter>(q, "drills", errors);
+        var from = QueryValues.Time(q, "from", errors);
+        var to = QueryValues.Time(q, "to", errors);
+        var page = QueryValues.Int(q, "page", 1, 1, int.MaxValue, errors);
+        var pageSize = QueryValues.Int(q, "pageSize", 50, 1, MaxPageSize, errors);
         var system = q["system"].ToString();
         if (system.Length > FieldLimits.SystemName)
         {
@@ -71,61 +69,6 @@ public sealed record IncidentListQuery(
             ? (null, errors)
             : (new IncidentListQuery(statuses, classes, system.Length == 0 ? null : system, from, to,
                 drills.Length == 0 ? DrillFilter.Exclude : drills[^1], page, pageSize), errors);
-    }
-
-    private static T[] ParseEnums<T>(IQueryCollection q, string name, Dictionary<string, string[]> errors) where T : struct, Enum
-    {
-        var values = q[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-        var parsed = new List<T>();
-        foreach (var value in values)
-        {
-            var match = Enum.GetValues<T>().Where(e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString()) == value).ToList();
-            if (match.Count == 1)
-            {
-                parsed.Add(match[0]);
-            }
-            else
-            {
-                var allowed = string.Join(", ", Enum.GetValues<T>().Select(e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString())));
-                errors[name] = [$"'{value}' is not one of: {allowed}."];
-            }
-        }
-
-        return parsed.Distinct().ToArray();
-    }
-
-    private static DateTimeOffset? ParseTime(IQueryCollection q, string name, Dictionary<string, string[]> errors)
-    {
-        var raw = q[name].ToString();
-        if (raw.Length == 0)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
-        {
-            return value.ToUniversalTime();
-        }
-
-        errors[name] = ["Use an RFC 3339 timestamp, e.g. 2026-12-01T08:00:00+08:00."];
-        return null;
-    }
-
-    private static int ParseInt(IQueryCollection q, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        var raw = q[name].ToString();
-        if (raw.Length == 0)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors[name] = [$"A whole number from {min} to {max}."];
-        return fallback;
     }
 }
 

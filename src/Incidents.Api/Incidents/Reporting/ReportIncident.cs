@@ -5,6 +5,7 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Domain.Incidents;
 using Incidents.Api.Sla;
+using Incidents.Api.Sla.Checking;
 using Incidents.Projections.Incidents;
 using JasperFx;
 using Marten;
@@ -137,6 +138,7 @@ public static class ReportIncidentEndpoint
         }
 
         await IncidentWriter.PublishIntegrationEvents(bus, null, 0, decision.Events);
+        await SlaScheduling.ScheduleNextCheck(bus, id, null, decision.Events);
         session.CorrelationId = CorrelationId.Of(http);
 
         try

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Incidents.Api.Http;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -66,8 +67,12 @@ public static class GetTimelineEndpoint
         IncidentReopened e => $"{e.By.Name} reopened it: {e.Reason}",
         IncidentCancelled e => $"{e.By.Name} cancelled it as {Words(e.Reason)}{(e.DuplicateOf is { } d ? $" of {d}" : "")}: {e.Explanation}",
         IncidentCommentAdded e => $"{e.By.Name} commented: {e.Text}",
+        SlaWarningRaised e => $"SLA warning: {Words(e.Stage)} stage at {e.Threshold:P0} of its target, due {e.DueAt:u}",
+        SlaBreached e => $"SLA breached: {Words(e.Stage)} stage not met within {Duration(e.Target)} (due {e.DueAt:u})",
         _ => data.GetType().Name,
     };
+
+    private static string Duration(TimeSpan span) => System.Xml.XmlConvert.ToString(span);
 
     private static string Article(IncidentClass incidentClass) => incidentClass == IncidentClass.Outage ? "an" : "a";
 
