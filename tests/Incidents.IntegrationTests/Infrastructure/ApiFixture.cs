@@ -1,9 +1,5 @@
 using Incidents.Api.Configuration;
-using JasperFx;
-using JasperFx.CommandLine;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace Incidents.IntegrationTests.Infrastructure;
 
@@ -25,18 +21,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await TestServices.RecreateTestDatabaseAsync();
         Broker = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange);
 
-        JasperFxEnvironment.AutoStartHost = true;
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Testing");
-            web.UseSetting("ConnectionStrings:Marten", TestServices.TestDatabaseConnectionString);
-            web.UseSetting("ConnectionStrings:RabbitMq", TestServices.RabbitMqUri);
-            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        });
-
-        // Start the host now, so the first test does not pay for it inside its own timeouts.
-        using var client = _factory.CreateClient();
-        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        _factory = await TestHost.StartAsync(TestServices.TestDatabase);
     }
 
     public IncidentsClient Client(string actorId = "desk-01", string actorName = "Li Na") =>

@@ -9,7 +9,11 @@ namespace Incidents.IntegrationTests.Infrastructure;
 /// </summary>
 public static class TestServices
 {
-    public const string TestDatabase = "incidents_tests";
+    /// <summary>The test database; <c>INCIDENTS_TEST_DATABASE</c> overrides it so two runs on one server do not collide.</summary>
+    public static string TestDatabase { get; } =
+        Environment.GetEnvironmentVariable("INCIDENTS_TEST_DATABASE") is { Length: > 0 } name && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+            ? name
+            : "incidents_tests";
 
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("ConnectionStrings__Marten") is { Length: > 0 } configured
@@ -21,20 +25,25 @@ public static class TestServices
             ? configured
             : "amqp://guest:guest@127.0.0.1:5672/";
 
-    public static string TestDatabaseConnectionString =>
-        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = TestDatabase, Pooling = true }.ConnectionString;
+    public static string TestDatabaseConnectionString => ConnectionStringFor(TestDatabase);
+
+    public static string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true }.ConnectionString;
 
     /// <summary>Drops and re-creates the test database so every run starts from nothing.</summary>
-    public static async Task RecreateTestDatabaseAsync()
+    public static Task RecreateTestDatabaseAsync() => RecreateDatabaseAsync(TestDatabase);
+
+    /// <summary>Drops and re-creates a database of this test run (named after <see cref="TestDatabase"/>).</summary>
+    public static async Task RecreateDatabaseAsync(string database)
     {
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {TestDatabase} WITH (FORCE)", connection))
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection))
         {
             await drop.ExecuteNonQueryAsync();
         }
 
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {TestDatabase}", connection);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
         await create.ExecuteNonQueryAsync();
     }
 

@@ -1,0 +1,59 @@
+using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Incidents.IntegrationTests.Infrastructure;
+
+/// <summary>Builds API hosts on a given test database, with extra settings (a short SLA policy, for instance).</summary>
+public static class TestHost
+{
+    /// <summary>A policy in seconds, so clocks can be watched running out without waiting minutes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ShortSlaPolicy = new Dictionary<string, string>
+    {
+        ["Sla:Policy:Name"] = "tests-short",
+        ["Sla:Policy:Version"] = "1",
+        ["Sla:Policy:WarningFractions:0"] = "0.5",
+        ["Sla:Policy:WarningFractions:1"] = "0.8",
+        ["Sla:Policy:Targets:0:Class"] = "outage",
+        ["Sla:Policy:Targets:0:Acknowledge"] = "PT2S",
+        ["Sla:Policy:Targets:0:OnSite"] = "PT4S",
+        ["Sla:Policy:Targets:0:Restore"] = "PT6S",
+        ["Sla:Policy:Targets:1:Class"] = "major-event",
+        ["Sla:Policy:Targets:1:Acknowledge"] = "PT1S",
+        ["Sla:Policy:Targets:1:OnSite"] = "PT4S",
+        ["Sla:Policy:Targets:1:Restore"] = "PT6S",
+        ["Sla:Policy:Targets:2:Class"] = "fault",
+        ["Sla:Policy:Targets:2:Acknowledge"] = "PT2S",
+        ["Sla:Policy:Targets:2:OnSite"] = "PT4S",
+        ["Sla:Policy:Targets:3:Class"] = "security-event",
+        ["Sla:Policy:Targets:3:Acknowledge"] = "PT2S",
+        ["Sla:CheckPollingInterval"] = "00:00:00.200",
+    };
+
+    public static WebApplicationFactory<Program> Create(string database, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Testing");
+            web.UseSetting("ConnectionStrings:Marten", TestServices.ConnectionStringFor(database));
+            web.UseSetting("ConnectionStrings:RabbitMq", TestServices.RabbitMqUri);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+    }
+
+    /// <summary>Starts the host now, so a test's own timeouts do not pay for the start-up.</summary>
+    public static async Task<WebApplicationFactory<Program>> StartAsync(string database, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var factory = Create(database, settings);
+        using var client = factory.CreateClient();
+        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        return factory;
+    }
+}
