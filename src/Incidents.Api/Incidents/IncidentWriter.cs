@@ -82,7 +82,8 @@ public static class IncidentWriter
             return new Outcome(Problems.StaleVersion(http, id, seen, current));
         }
 
-        var decision = decide(incident, actor, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var decision = decide(incident, actor, now);
         if (decision.Error is { } error)
         {
             return new Outcome(Problems.From(http, error));
@@ -91,7 +92,7 @@ public static class IncidentWriter
         var slaBefore = (await session.LoadAsync<IncidentSlaView>(id, ct))?.State;
         stream.AppendMany(decision.Events);
         await PublishIntegrationEvents(bus, incident, current, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, slaBefore, decision.Events);
+        await SlaScheduling.ScheduleNextCheck(bus, id, slaBefore, decision.Events, now);
         session.CorrelationId = CorrelationId.Of(http);
 
         try

@@ -24,13 +24,26 @@ public enum SlaStageStatus
     Cancelled,
 }
 
+/// <summary>A warning on record: which threshold, for which due time (a reclassification can move the due time).</summary>
+public sealed record SlaWarningMark(double Threshold, DateTimeOffset DueAt);
+
 /// <summary>The facts of one stage, as recorded: when it stopped, under which target, which notices were raised.</summary>
 public sealed record SlaStageFacts(
     SlaStage Stage,
     DateTimeOffset? StoppedAt,
     TimeSpan? TargetWhenStopped,
-    IReadOnlyList<double> WarningsRaised,
-    DateTimeOffset? BreachRecordedFor);
+    IReadOnlyList<SlaWarningMark> WarningsRaised,
+    DateTimeOffset? BreachRecordedFor)
+{
+    public bool HasWarned(double threshold, DateTimeOffset dueAt) =>
+        WarningsRaised.Any(w => w.Threshold.Equals(threshold) && w.DueAt == dueAt);
+}
+
+/// <summary>From <see cref="From"/> on, the incident had class <see cref="Class"/>.</summary>
+public sealed record SlaClassPeriod(DateTimeOffset From, IncidentClass Class);
+
+/// <summary>When a stage breached: the instant it was first open past its due time, under the class then in force.</summary>
+public sealed record SlaBreachFact(DateTimeOffset At, DateTimeOffset DueAt, TimeSpan Target);
 
 /// <summary>
 /// The SLA clock of one incident, folded from its events alone (<see cref="Evolve"/>). Everything time-dependent is
@@ -45,7 +58,8 @@ public sealed record SlaClockState(
     SlaPolicy Policy,
     DateTimeOffset StartedAt,
     DateTimeOffset? CancelledAt,
-    IReadOnlyList<SlaStageFacts> Stages)
+    IReadOnlyList<SlaStageFacts> Stages,
+    IReadOnlyList<SlaClassPeriod> ClassHistory)
 {
     public SlaStageFacts this[SlaStage stage] => Stages.First(s => s.Stage == stage);
 }
@@ -77,11 +91,15 @@ public sealed record SlaWarningClock(double Threshold, DateTimeOffset At, bool P
 /// <item>acknowledge stops at the acknowledgement; on site stops at the first arrival, or at the restoration or
 /// resolution if those come first (fixed remotely: nobody needed on site); restore stops at the first restoration;
 /// resolution stops whatever still runs;</item>
-/// <item>a stopped stage keeps the target in force when it stopped; reclassification re-targets the stages still
-/// running, from the original report time; a stage the new class has no target for becomes not applicable;</item>
+/// <item>a stopped stage keeps the target in force when it stopped (if it had one); reclassification re-targets the
+/// stages still running, and stages stopped while they had no target, from the original report time; a stage the new
+/// class has no target for becomes not applicable;</item>
 /// <item>met means stopped at or before the due time; a breach is recorded once a stage is still open strictly after
-/// its due time, stamped with the due time, and stays on record if the stage is met late;</item>
-/// <item>cancelling stops the clock (open stages become cancelled); reopening does not restart stopped stages.</item>
+/// its due time, stamped with the instant it became overdue (the due time, or the reclassification that made a running
+/// stage overdue at once), and stays on record if the stage is met late or later re-targeted; whether it is recorded
+/// depends only on the events, never on whether this service was up at the time;</item>
+/// <item>cancelling stops the clock (open stages become cancelled, nothing after the cancellation is announced, a breach
+/// that happened before it stays); reopening does not restart stopped stages.</item>
 /// </list>
 /// </summary>
 public static class SlaClock
@@ -92,26 +110,63 @@ public static class SlaClock
     public static SlaClockState? Evolve(SlaClockState? state, object @event) => (state, @event) switch
     {
         (_, IncidentReported e) => new SlaClockState(e.IncidentId, e.Title, e.AffectedSystem, e.IsDrill, e.Class, e.SlaPolicy, e.At, null,
-            Enum.GetValues<SlaStage>().Select(s => new SlaStageFacts(s, null, null, [], null)).ToList()),
+            Enum.GetValues<SlaStage>().Select(s => new SlaStageFacts(s, null, null, [], null)).ToList(),
+            [new SlaClassPeriod(e.At, e.Class)]),
         (null, _) => null,
-        (var s, IncidentReclassified e) => s with { Class = e.To },
+        (var s, IncidentReclassified e) => s with { Class = e.To, ClassHistory = [.. s.ClassHistory, new SlaClassPeriod(e.At, e.To)] },
         (var s, IncidentAcknowledged e) => Stop(s, e.At, SlaStage.Acknowledge),
         (var s, ResponderArrivedOnSite e) => Stop(s, e.At, SlaStage.OnSite),
         (var s, ServiceRestored e) => Stop(s, e.At, SlaStage.Restore, SlaStage.OnSite),
         (var s, IncidentResolved e) => Stop(s, e.At, SlaStage.Acknowledge, SlaStage.OnSite, SlaStage.Restore),
         (var s, IncidentCancelled e) => s.CancelledAt is null ? s with { CancelledAt = e.At } : s,
-        (var s, SlaWarningRaised e) => Update(s, e.Stage, f => f.WarningsRaised.Contains(e.Threshold)
+        (var s, SlaWarningRaised e) => Update(s, e.Stage, f => f.HasWarned(e.Threshold, e.DueAt)
             ? f
-            : f with { WarningsRaised = [.. f.WarningsRaised, e.Threshold] }),
+            : f with { WarningsRaised = [.. f.WarningsRaised, new SlaWarningMark(e.Threshold, e.DueAt)] }),
         (var s, SlaBreached e) => Update(s, e.Stage, f => f with { BreachRecordedFor = f.BreachRecordedFor ?? e.DueAt }),
         (var s, _) => s,
     };
 
     public static SlaClockState? From(IEnumerable<object> events) => events.Aggregate((SlaClockState?)null, Evolve);
 
-    /// <summary>The target a stage runs against now: frozen when stopped, else the current class's.</summary>
+    /// <summary>The target a stage is judged by: the one in force when it stopped, else the current class's.</summary>
     public static TimeSpan? TargetOf(SlaClockState state, SlaStageFacts facts) =>
-        facts.StoppedAt is not null ? facts.TargetWhenStopped : state.Policy.For(state.Class).For(facts.Stage);
+        facts.TargetWhenStopped ?? state.Policy.For(state.Class).For(facts.Stage);
+
+    /// <summary>
+    /// When the stage breached, judged from the events alone: the first instant, before it stopped (or the incident was
+    /// cancelled, or <paramref name="now"/>), at which it was open and past the due time of the class then in force.
+    /// A stage that stopped is judged up to its stop under the classes in force until then.
+    /// </summary>
+    public static SlaBreachFact? BreachOf(SlaClockState state, SlaStageFacts facts, DateTimeOffset now)
+    {
+        var end = Min(facts.StoppedAt ?? DateTimeOffset.MaxValue, state.CancelledAt ?? DateTimeOffset.MaxValue, now);
+        for (var i = 0; i < state.ClassHistory.Count; i++)
+        {
+            var period = state.ClassHistory[i];
+            var periodEnd = i + 1 < state.ClassHistory.Count ? state.ClassHistory[i + 1].From : DateTimeOffset.MaxValue;
+            if (state.Policy.For(period.Class).For(facts.Stage) is not { } target)
+            {
+                continue;
+            }
+
+            var due = state.StartedAt + target;
+            if (due >= period.From)
+            {
+                // Overdue strictly after the due time, while this class was in force and the stage open.
+                if (due < periodEnd && due < end && end > due)
+                {
+                    return new SlaBreachFact(due, due, target);
+                }
+            }
+            else if (period.From < end && period.From < periodEnd)
+            {
+                // Re-targeted to a due time already past: overdue from the reclassification on.
+                return new SlaBreachFact(period.From, due, target);
+            }
+        }
+
+        return null;
+    }
 
     public static IReadOnlyList<SlaStageClock> Evaluate(SlaClockState state, DateTimeOffset now) =>
         state.Stages.Select(facts => Evaluate(state, facts, now)).ToList();
@@ -137,7 +192,7 @@ public static class SlaClock
             _ => SlaStageStatus.Running,
         };
         var warnings = state.Policy.WarningFractions.Order()
-            .Select(f => new SlaWarningClock(f, WarnAt(state, t, f), WarnAt(state, t, f) <= until, facts.WarningsRaised.Contains(f)))
+            .Select(f => new SlaWarningClock(f, WarnAt(state, t, f), WarnAt(state, t, f) <= until, facts.HasWarned(f, due)))
             .ToList();
         var remaining = status is SlaStageStatus.Running or SlaStageStatus.Breached ? due - now : (TimeSpan?)null;
         return new SlaStageClock(facts.Stage, status, state.StartedAt, t, due, facts.StoppedAt, elapsed, remaining, warnings,
@@ -153,36 +208,25 @@ public static class SlaClock
         var notices = new List<object>();
         foreach (var facts in state.Stages)
         {
-            if (TargetOf(state, facts) is not { } target)
+            if (facts.BreachRecordedFor is null && BreachOf(state, facts, now) is { } breach)
+            {
+                notices.Add(new SlaBreached(state.IncidentId, facts.Stage, breach.Target, breach.DueAt, Actor.System, breach.At));
+            }
+
+            if (facts.StoppedAt is not null || state.CancelledAt is not null || TargetOf(state, facts) is not { } target)
             {
                 continue;
             }
 
             var due = state.StartedAt + target;
-            var stoppedInTime = facts.StoppedAt is { } stopped && stopped <= due;
-            var cancelledInTime = state.CancelledAt is { } cancelled && cancelled <= due && facts.StoppedAt is null;
-            if (stoppedInTime || cancelledInTime)
-            {
-                continue;
-            }
-
             if (now > due)
-            {
-                if (facts.BreachRecordedFor is null)
-                {
-                    notices.Add(new SlaBreached(state.IncidentId, facts.Stage, target, due, Actor.System, due));
-                }
-
-                continue;
-            }
-
-            if (facts.StoppedAt is not null || state.CancelledAt is not null)
             {
                 continue;
             }
 
             notices.AddRange(state.Policy.WarningFractions.Order()
-                .Where(f => !facts.WarningsRaised.Contains(f) && WarnAt(state, target, f) <= now)
+                .Where(f => !facts.HasWarned(f, due) && WarnAt(state, target, f) <= now
+                    && WarnAt(state, target, f) >= state.ClassHistory[^1].From)
                 .Select(f => new SlaWarningRaised(state.IncidentId, facts.Stage, f, due, Actor.System, WarnAt(state, target, f))));
         }
 
@@ -190,45 +234,45 @@ public static class SlaClock
     }
 
     /// <summary>
-    /// The next instant at which <see cref="DueNotices"/> will have something new to say, or null when the clock has
-    /// nothing left to announce. Scheduling one check at this instant per incident is enough.
+    /// The earliest instant, as seen at <paramref name="now"/>, at which <see cref="DueNotices"/> will have something
+    /// new to say if nothing else happens (an instant in the past means: check at once), or null when the clock has
+    /// nothing left to announce. Warnings of a stage already past its due time are no longer announced, so they do not
+    /// count. Scheduling one check at this instant per incident is enough.
     /// </summary>
-    public static DateTimeOffset? NextCheckAt(SlaClockState state)
+    public static DateTimeOffset? NextCheckAt(SlaClockState state, DateTimeOffset now)
     {
-        DateTimeOffset? next = null;
+        var candidates = new List<DateTimeOffset>();
         foreach (var facts in state.Stages)
         {
-            if (TargetOf(state, facts) is not { } target)
+            if (facts.BreachRecordedFor is null && BreachOf(state, facts, DateTimeOffset.MaxValue) is { } breach)
+            {
+                candidates.Add(breach.At + BreachGrace);
+            }
+
+            if (facts.StoppedAt is not null || state.CancelledAt is not null || TargetOf(state, facts) is not { } target)
             {
                 continue;
             }
 
             var due = state.StartedAt + target;
-            if ((facts.StoppedAt is { } stopped && stopped <= due)
-                || (state.CancelledAt is { } cancelled && cancelled <= due && facts.StoppedAt is null)
-                || facts.BreachRecordedFor is not null)
+            if (due < now)
             {
                 continue;
             }
 
-            var candidates = new List<DateTimeOffset> { due + BreachGrace };
-            if (facts.StoppedAt is null && state.CancelledAt is null)
-            {
-                candidates.AddRange(state.Policy.WarningFractions
-                    .Where(f => !facts.WarningsRaised.Contains(f))
-                    .Select(f => WarnAt(state, target, f))
-                    .Where(at => at <= due));
-            }
-
-            var earliest = candidates.Min();
-            next = next is null || earliest < next ? earliest : next;
+            candidates.AddRange(state.Policy.WarningFractions
+                .Where(f => !facts.HasWarned(f, due))
+                .Select(f => WarnAt(state, target, f))
+                .Where(at => at <= due && at >= state.ClassHistory[^1].From));
         }
 
-        return next;
+        return candidates.Count == 0 ? null : candidates.Min();
     }
 
+    private static DateTimeOffset Min(params DateTimeOffset[] instants) => instants.Min();
+
     private static DateTimeOffset WarnAt(SlaClockState state, TimeSpan target, double fraction) =>
-        state.StartedAt + TimeSpan.FromTicks((long)(target.Ticks * fraction));
+        state.StartedAt + TimeSpan.FromTicks((long)Math.Round(target.Ticks * fraction, MidpointRounding.AwayFromZero));
 
     private static SlaClockState Stop(SlaClockState state, DateTimeOffset at, params SlaStage[] stages) =>
         stages.Aggregate(state, (s, stage) => Update(s, stage, f => f.StoppedAt is null

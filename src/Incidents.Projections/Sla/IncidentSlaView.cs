@@ -30,7 +30,7 @@ public sealed class IncidentSlaView
     /// <summary>The earliest due time among open stages; the board orders by it.</summary>
     public DateTimeOffset? NextDueAt { get; set; }
 
-    /// <summary>When the clock next has something to announce (the durable check is scheduled for this instant).</summary>
+    /// <summary>When the clock next had something to announce, as seen when the last event was stored.</summary>
     public DateTimeOffset? NextCheckAt { get; set; }
 }
 
@@ -53,7 +53,7 @@ public sealed class IncidentSlaViewProjection : SingleStreamProjection<IncidentS
         var open = OpenDueTimes(state).ToList();
         view.HasOpenStage = open.Count > 0;
         view.NextDueAt = open.Count > 0 ? open.Min() : null;
-        view.NextCheckAt = SlaClock.NextCheckAt(state);
+        view.NextCheckAt = SlaClock.NextCheckAt(state, e.Timestamp);
         return view;
     }
 

@@ -71,6 +71,12 @@ public sealed class SlaDueNoticesTests
     }
 
     [Fact]
+    public void the_four_fifths_warning_never_raised_is_skipped_once_the_stage_is_already_due()
+    {
+        Outage.CheckedAt(Seconds(150)).DueNotices(Minutes(5).AddSeconds(1)).ShouldBe([SlaStory.Breach(SlaStage.Acknowledge, Five)]);
+    }
+
+    [Fact]
     public void a_major_event_not_acknowledged_within_1_minute_breaches_at_1_minute()
     {
         SlaStory.Reported(IncidentClass.MajorEvent).CheckedAt(Seconds(48)).DueNotices(Seconds(61))
@@ -177,7 +183,7 @@ public sealed class SlaDueNoticesTests
 
         var state = Outage.Recorded([warning, warning, breach, breach with { DueAt = Minutes(9), At = Minutes(9) }]).State;
 
-        state[SlaStage.Acknowledge].WarningsRaised.ShouldBe([0.5]);
+        state[SlaStage.Acknowledge].WarningsRaised.ShouldBe([new SlaWarningMark(0.5, Minutes(5))]);
         state[SlaStage.Acknowledge].BreachRecordedFor.ShouldBe(Minutes(5));
     }
 }

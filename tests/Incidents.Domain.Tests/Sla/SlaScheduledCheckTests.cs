@@ -19,7 +19,7 @@ public sealed class SlaScheduledCheckTests
         outcome.Notices.OfType<SlaBreached>().GroupBy(b => b.Stage).ShouldAllBe(g => g.Count() == 1);
         outcome.Notices.OfType<SlaWarningRaised>().GroupBy(w => (w.Stage, w.Threshold)).ShouldAllBe(g => g.Count() == 1);
 
-        SlaClock.NextCheckAt(outcome.State).ShouldBeNull();
+        SlaClock.NextCheckAt(outcome.State, SlaTime.T0.AddDays(30)).ShouldBeNull();
         SlaClock.DueNotices(outcome.State, T0.AddYears(1)).ShouldBeEmpty("nothing is left for a check a year later");
     }
 
@@ -174,5 +174,36 @@ public sealed class SlaScheduledCheckTests
         var story = SlaStory.Reported(IncidentClass.Outage).Acknowledged(Minutes(3)).Reclassified(IncidentClass.SecurityEvent, Minutes(20));
 
         ShouldRecordExactly(DurableScheduler.Run(story), "Acknowledge warning 0.5 at +00:02:30 (due +00:05:00)");
+    }
+
+    [Fact]
+    public void a_major_event_breach_on_record_does_not_depend_on_this_service_being_up_before_a_reclassification_to_an_outage()
+    {
+        // Finding: the same facts give a breach on record when the check ran at 1 minute, and none when this service was
+        // down until after the reclassification; Evaluate then even reports the stage Met with a breach recorded for it.
+        var story = SlaStory.Reported(IncidentClass.MajorEvent)
+            .Reclassified(IncidentClass.Outage, Minutes(2))
+            .Acknowledged(Minutes(3))
+            .Restored(Minutes(20));
+
+        var up = DurableScheduler.Run(story);
+        var down = DurableScheduler.Run(story, downFrom: Seconds(20), downUntil: Seconds(150));
+
+        down.Notices.OfType<SlaBreached>().Select(Describe).ShouldBe(up.Notices.OfType<SlaBreached>().Select(Describe));
+    }
+
+    [Fact]
+    public void an_on_site_breach_on_record_does_not_depend_on_this_service_being_up_before_a_reclassification_to_a_security_event()
+    {
+        // Finding: an outage nobody attended by 1 hour, reclassified to a security event at 1 h 10: its on-site breach is
+        // recorded if the check ran at 1 hour, and never if this service was down from 50 minutes to 1 h 20.
+        var story = SlaStory.Reported(IncidentClass.Outage)
+            .Acknowledged(Minutes(2))
+            .Reclassified(IncidentClass.SecurityEvent, Minutes(70));
+
+        var up = DurableScheduler.Run(story);
+        var down = DurableScheduler.Run(story, downFrom: Minutes(50), downUntil: Minutes(80));
+
+        down.Notices.OfType<SlaBreached>().Select(Describe).ShouldBe(up.Notices.OfType<SlaBreached>().Select(Describe));
     }
 }

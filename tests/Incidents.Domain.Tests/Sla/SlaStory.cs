@@ -55,7 +55,14 @@ internal sealed record SlaStory(IReadOnlyList<object> Events, IncidentClass Clas
         ],
         incidentClass);
 
-    public SlaStory Then(object @event) => this with { Events = [.. Events, @event] };
+    /// <summary>The latest instant the story has reached: its last event or check.</summary>
+    public DateTimeOffset AsOf { get; init; } = SlaTime.T0;
+
+    public SlaStory Then(object @event) => this with
+    {
+        Events = [.. Events, @event],
+        AsOf = @event is IIncidentEvent e && e.At > AsOf ? e.At : AsOf,
+    };
 
     public SlaStory Acknowledged(DateTimeOffset at) => Then(new IncidentAcknowledged(IncidentId, DutyEngineer, at));
 
@@ -81,7 +88,7 @@ internal sealed record SlaStory(IReadOnlyList<object> Events, IncidentClass Clas
     public SlaStory Recorded(IEnumerable<object> notices) => this with { Events = [.. Events, .. notices] };
 
     /// <summary>Runs the SLA check at <paramref name="now"/> and records whatever it produced.</summary>
-    public SlaStory CheckedAt(DateTimeOffset now) => Recorded(SlaClock.DueNotices(State, now));
+    public SlaStory CheckedAt(DateTimeOffset now) => Recorded(SlaClock.DueNotices(State, now)) with { AsOf = now > AsOf ? now : AsOf };
 
     public SlaClockState State => SlaClock.From(Events) ?? throw new InvalidOperationException("A story starts with IncidentReported.");
 
@@ -89,7 +96,7 @@ internal sealed record SlaStory(IReadOnlyList<object> Events, IncidentClass Clas
 
     public IReadOnlyList<object> DueNotices(DateTimeOffset now) => SlaClock.DueNotices(State, now);
 
-    public DateTimeOffset? NextCheckAt => SlaClock.NextCheckAt(State);
+    public DateTimeOffset? NextCheckAt => SlaClock.NextCheckAt(State, AsOf);
 
     public static SlaWarningRaised Warning(SlaStage stage, double threshold, DateTimeOffset dueAt, DateTimeOffset at) =>
         new(IncidentId, stage, threshold, dueAt, Actor.System, at);
@@ -119,7 +126,7 @@ internal static class DurableScheduler
 
         for (var step = 0; step < 500; step++)
         {
-            DateTimeOffset? fireAt = SlaClock.NextCheckAt(state) is { } next ? (next > clock ? next : clock) : null;
+            DateTimeOffset? fireAt = SlaClock.NextCheckAt(state, clock) is { } next ? (next > clock ? next : clock) : null;
             if (fireAt is { } f && downFrom is { } from && downUntil is { } until && f >= from && f < until)
             {
                 fireAt = until;

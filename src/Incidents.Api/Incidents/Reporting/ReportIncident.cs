@@ -138,7 +138,7 @@ public static class ReportIncidentEndpoint
         }
 
         await IncidentWriter.PublishIntegrationEvents(bus, null, 0, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, null, decision.Events);
+        await SlaScheduling.ScheduleNextCheck(bus, id, null, decision.Events, clock.GetUtcNow());
         session.CorrelationId = CorrelationId.Of(http);
 
         try

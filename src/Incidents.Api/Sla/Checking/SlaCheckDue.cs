@@ -31,7 +31,7 @@ public static class SlaCheckHandler
         var notices = SlaClock.DueNotices(state, now);
         if (notices.Count == 0)
         {
-            if (SlaClock.NextCheckAt(state) is { } next && next <= now)
+            if (SlaClock.NextCheckAt(state, now) is { } next && next <= now)
             {
                 await bus.ScheduleAsync(new SlaCheckDue(check.IncidentId, now + SafetyRecheck), now + SafetyRecheck);
             }
@@ -51,7 +51,7 @@ public static class SlaCheckHandler
             }
         }
 
-        await SlaScheduling.ScheduleNextCheck(bus, check.IncidentId, state, notices);
+        await SlaScheduling.ScheduleNextCheck(bus, check.IncidentId, state, notices, now, always: true);
         await session.SaveChangesAsync(cancellation);
     }
 }
@@ -59,14 +59,19 @@ public static class SlaCheckHandler
 /// <summary>Keeps exactly one pending check per incident for its clock's next instant.</summary>
 public static class SlaScheduling
 {
-    /// <summary>Schedules a check when the new events moved the clock's next check instant.</summary>
-    public static async Task ScheduleNextCheck(IMessageBus bus, Guid incidentId, SlaClockState? before, IEnumerable<object> events)
+    /// <summary>
+    /// Schedules a check for the clock's next instant when the new events moved it (writers), or whenever there is one
+    /// (<paramref name="always"/>: the check handler that just announced something carries the chain on).
+    /// </summary>
+    public static async Task ScheduleNextCheck(IMessageBus bus, Guid incidentId, SlaClockState? before, IEnumerable<object> events,
+        DateTimeOffset now, bool always = false)
     {
         var after = events.Aggregate(before, SlaClock.Evolve);
-        var nextBefore = before is null ? null : SlaClock.NextCheckAt(before);
-        if (after is not null && SlaClock.NextCheckAt(after) is { } next && next != nextBefore)
+        var nextBefore = before is null ? null : SlaClock.NextCheckAt(before, now);
+        if (after is not null && SlaClock.NextCheckAt(after, now) is { } next && (always || next != nextBefore))
         {
-            await bus.ScheduleAsync(new SlaCheckDue(incidentId, next), next);
+            var at = next < now ? now : next;
+            await bus.ScheduleAsync(new SlaCheckDue(incidentId, at), at);
         }
     }
 }
