@@ -40,12 +40,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 
 builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = StandardProblems.Customize);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-{
-    document.Info.Title = "Incidents API";
-    document.Info.Description = "Incident and emergency response for the hotline desk: every step an immutable event.";
-    return Task.CompletedTask;
-}));
+builder.Services.AddOpenApi(OpenApiDocumentation.Configure);
 
 builder.Services.AddSingleton<BrokerConnection>();
 builder.Services.AddHealthChecks()

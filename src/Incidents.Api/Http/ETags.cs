@@ -27,6 +27,11 @@ public static class ETags
             : (true, null);
     }
 
+    /// <summary>If-None-Match semantics: <c>*</c>, or any listed tag (weak or strong) naming this version.</summary>
+    public static bool Matches(string header, long version) =>
+        header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(tag => tag == "*" || (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag) == For(version));
+
     public static IResult InvalidIfMatch(HttpContext http) => Problems.Result(Problems.Create(http,
         StatusCodes.Status400BadRequest, "request.invalid-if-match", "Invalid If-Match",
         "If-Match must be the ETag of the incident as read, e.g. \"3\"."));

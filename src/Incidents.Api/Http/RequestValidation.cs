@@ -1,3 +1,4 @@
+using System.Reflection;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -13,8 +14,47 @@ public static class RequestValidation
             return Problems.Validation(http, new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] });
         }
 
+        var errors = new Dictionary<string, string[]>();
+        FindControlCharacters(request, "", errors, depth: 0);
         var result = validator.Validate(request);
-        return result.IsValid ? null : Problems.Validation(http, ToErrors(result));
+        foreach (var (field, messages) in ToErrors(result))
+        {
+            errors[field] = errors.TryGetValue(field, out var earlier) ? [.. earlier, .. messages] : messages;
+        }
+
+        return errors.Count == 0 ? null : Problems.Validation(http, errors);
+    }
+
+    /// <summary>
+    /// No text field may carry control characters (NUL cannot even be stored); line breaks and tabs are fine.
+    /// Walks the request's string properties, nested records included, so every slice gets the check.
+    /// </summary>
+    private static void FindControlCharacters(object value, string path, Dictionary<string, string[]> errors, int depth)
+    {
+        if (depth > 3)
+        {
+            return;
+        }
+
+        foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            var name = path + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            var content = property.GetValue(value);
+            if (content is string text && text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            {
+                errors[name] = ["Control characters are not allowed."];
+            }
+            else if (content is not null && property.PropertyType.Namespace?.StartsWith("Incidents", StringComparison.Ordinal) == true
+                && !property.PropertyType.IsEnum && !property.PropertyType.IsValueType)
+            {
+                FindControlCharacters(content, name + ".", errors, depth + 1);
+            }
+        }
     }
 
     private static Dictionary<string, string[]> ToErrors(ValidationResult result) => result.Errors

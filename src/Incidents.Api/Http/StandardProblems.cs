@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http.Features;
+using System.Text.RegularExpressions;
 
 namespace Incidents.Api.Http;
 
@@ -6,8 +6,11 @@ namespace Incidents.Api.Http;
 /// Gives problems written by the framework itself (unknown route, wrong method, unsupported media type, ...)
 /// the same shape as ours: a stable type URI, a code and the correlation id.
 /// </summary>
-public static class StandardProblems
+public static partial class StandardProblems
 {
+    [GeneratedRegex(@"Path: (?<path>\$[^ |]*)")]
+    private static partial Regex JsonPath();
+
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
@@ -27,6 +30,18 @@ public static class StandardProblems
             };
             problem.Type = Problems.TypeFor(code);
             problem.Extensions["code"] = code;
+            if (code == "request.malformed" && problem.Detail is { } detail && JsonPath().Match(detail) is { Success: true } path)
+            {
+                // The framework's message names our internal types; say which field was wrong instead.
+                var field = path.Groups["path"].Value.TrimStart('$', '.');
+                field = field.Length == 0 ? "body" : field;
+                problem.Title = "Malformed request body";
+                problem.Detail = $"The body is not valid JSON of the expected shape; see errors ({field}).";
+                problem.Extensions["errors"] = new Dictionary<string, string[]>
+                {
+                    [field] = ["Missing, of the wrong type, or not one of the allowed values."],
+                };
+            }
             if (problem.Status == StatusCodes.Status404NotFound)
             {
                 problem.Detail ??= $"No resource at {http.Request.Path}.";
@@ -37,6 +52,5 @@ public static class StandardProblems
         problem.Extensions["correlationId"] = CorrelationId.Of(http);
         problem.Extensions.Remove("traceId");
         problem.Extensions.Remove("requestId");
-        _ = http.Features.Get<IHttpResponseFeature>();
     }
 }

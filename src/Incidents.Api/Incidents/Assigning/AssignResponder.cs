@@ -13,7 +13,8 @@ public sealed class AssignResponderValidator : AbstractValidator<AssignResponder
 {
     public AssignResponderValidator()
     {
-        RuleFor(x => x.ResponderId).NotEmpty().MaximumLength(FieldLimits.Id);
+        RuleFor(x => x.ResponderId).NotEmpty().MaximumLength(FieldLimits.Id)
+            .Matches("^[A-Za-z0-9._@-]+$").WithMessage("'Responder Id' may hold letters, digits and . _ @ - only (it appears in URLs).");
         RuleFor(x => x.Name).NotEmpty().MaximumLength(FieldLimits.PersonName);
         RuleFor(x => x.Team).MaximumLength(FieldLimits.PersonName);
     }

@@ -25,7 +25,7 @@ public static class GetIncidentEndpoint
 
         var etag = ETags.For(details.Version);
         http.Response.Headers.ETag = etag;
-        return http.Request.Headers.IfNoneMatch.ToString() == etag
+        return ETags.Matches(http.Request.Headers.IfNoneMatch.ToString(), details.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(IncidentResource.From(details));
     }

@@ -100,7 +100,7 @@ public static class ReportIncidentEndpoint
         }
 
         var requestHash = Hash(request!);
-        if (key.Length > 0 && await session.LoadAsync<ReportIdempotencyRecord>(RecordId(key), ct) is { } seen)
+        if (key.Length > 0 && await session.LoadAsync<ReportIdempotencyRecord>(RecordId(actor, key), ct) is { } seen)
         {
             return await Replay(http, session, seen, requestHash);
         }
@@ -130,7 +130,7 @@ public static class ReportIncidentEndpoint
         {
             session.Insert(new ReportIdempotencyRecord
             {
-                Id = RecordId(key),
+                Id = RecordId(actor, key),
                 RequestHash = requestHash,
                 IncidentId = id,
                 CreatedAt = clock.GetUtcNow(),
@@ -149,7 +149,7 @@ public static class ReportIncidentEndpoint
         {
             // The same key raced us and won: answer as if this were the retry it is.
             await IncidentWriter.Abandon(session, bus);
-            var winner = await session.LoadAsync<ReportIdempotencyRecord>(RecordId(key), ct);
+            var winner = await session.LoadAsync<ReportIdempotencyRecord>(RecordId(actor, key), ct);
             return await Replay(http, session, winner!, requestHash);
         }
 
@@ -172,7 +172,8 @@ public static class ReportIncidentEndpoint
         return TypedResults.Created($"/api/v1/incidents/{seen.IncidentId}", IncidentResource.From(details));
     }
 
-    private static string RecordId(string key) => "report:" + key;
+    /// <summary>Keys are scoped to the caller: two desks choosing the same key do not collide.</summary>
+    private static string RecordId(global::Incidents.Domain.Actor actor, string key) => $"report:{actor.Id}:{key}";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

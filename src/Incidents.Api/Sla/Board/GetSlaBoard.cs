@@ -46,7 +46,7 @@ public static class GetSlaBoardEndpoint
         var classes = QueryValues.Enums<IncidentClass>(query, "class", errors);
         var drills = QueryValues.Enums<DrillFilter>(query, "drills", errors);
         var limit = QueryValues.Int(query, "limit", DefaultLimit, 1, MaxLimit, errors);
-        var system = query["system"].ToString();
+        var system = QueryValues.Text(query, "system", FieldLimits.SystemName, errors) ?? "";
         if (errors.Count > 0)
         {
             return Problems.Validation(http, errors);

@@ -1,0 +1,178 @@
+using FluentValidation;
+using FluentValidation.Validators;
+using Incidents.Api.Http;
+using Incidents.Api.Incidents.Reporting;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Incidents.Api.Configuration;
+
+/// <summary>
+/// Completes the OpenAPI document where endpoint metadata cannot say it: summaries, the headers every write needs,
+/// the query filters that endpoints read themselves, and no responses the API never gives.
+/// </summary>
+public static class OpenApiDocumentation
+{
+    private sealed record Query(string Name, string Description, JsonSchemaType Type = JsonSchemaType.String);
+
+    private static readonly Dictionary<string, (string Summary, string Description)> Operations = new()
+    {
+        ["reportIncident"] = ("Report an incident", "Records a call, e-mail, IM message or alarm. Send Idempotency-Key so a retried call returns the first incident instead of creating a second."),
+        ["getIncident"] = ("Get one incident", "The incident with its version as the ETag; If-None-Match with that ETag answers 304."),
+        ["listIncidents"] = ("List incidents", "Newest first, filtered and paged. Drills are excluded unless drills=include or drills=only."),
+        ["getIncidentTimeline"] = ("Timeline of an incident", "Every event of the incident in order: what, who, when, with the stored event."),
+        ["acknowledgeIncident"] = ("Acknowledge", "Someone owns the incident: stops the acknowledge clock."),
+        ["reclassifyIncident"] = ("Reclassify", "Changes the class; running SLA stages are re-targeted from the original report time."),
+        ["assignResponder"] = ("Assign a responder", "Puts an engineer on the incident."),
+        ["dispatchResponder"] = ("Dispatch a responder", "An assigned engineer is on the way. The body is optional."),
+        ["recordArrivalOnSite"] = ("Record arrival on site", "A dispatched engineer reached the site; the first arrival stops the on-site clock."),
+        ["restoreService"] = ("Record service restored", "The affected service works again: stops the restore clock (and the on-site clock if nobody arrived)."),
+        ["resolveIncident"] = ("Resolve", "The cause is understood and dealt with. Outages and major events must be restored first."),
+        ["closeIncident"] = ("Close", "Finishes a resolved incident, optionally with the reporter's satisfaction (1-5). The body is optional."),
+        ["reopenIncident"] = ("Reopen", "The problem is back: a resolved or closed incident is worked again."),
+        ["cancelIncident"] = ("Cancel", "A false alarm, or a duplicate of another (existing) incident. Final."),
+        ["commentOnIncident"] = ("Comment", "Adds a note to the record; allowed in every state."),
+        ["getIncidentClocks"] = ("SLA clocks of an incident", "Each stage: status, target, due time, elapsed and remaining time, warnings, breach on record."),
+        ["getSlaBoard"] = ("SLA board", "Every open SLA stage, least time left first, with warning and breached flags."),
+    };
+
+    private static readonly Dictionary<string, Query[]> Filters = new()
+    {
+        ["listIncidents"] =
+        [
+            new("status", "Statuses, repeated or comma-separated: reported, acknowledged, dispatched, on-site, restored, resolved, closed, cancelled."),
+            new("class", "Classes, repeated or comma-separated: outage, fault, major-event, security-event."),
+            new("system", "Affected system, exact match."),
+            new("from", "Reported at or after this RFC 3339 time (with offset)."),
+            new("to", "Reported before this RFC 3339 time (with offset)."),
+            new("drills", "exclude (default), include or only."),
+            new("page", "Page number from 1.", JsonSchemaType.Integer),
+            new("pageSize", "Items per page, 1 to 200 (default 50).", JsonSchemaType.Integer),
+        ],
+        ["getSlaBoard"] =
+        [
+            new("class", "Classes, repeated or comma-separated."),
+            new("system", "Affected system, exact match."),
+            new("drills", "include (default), exclude or only."),
+            new("limit", "At most this many incidents, 1 to 500 (default 100).", JsonSchemaType.Integer),
+        ],
+    };
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Incidents API";
+            document.Info.Description = "Incident and emergency response for the hotline desk: every step an immutable event. " +
+                "Errors are RFC 9457 problems with type urn:incidents:problem:<code>.";
+            document.Components?.Schemas?.Remove("IResult");
+            return Task.CompletedTask;
+        });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (RequiredByValidators(context.JsonTypeInfo.Type) is { } required)
+            {
+                schema.Required = required;
+            }
+
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            Describe(operation, context);
+            return Task.CompletedTask;
+        });
+    }
+
+    private static void Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var id = operation.OperationId ?? "";
+        if (Operations.TryGetValue(id, out var text))
+        {
+            operation.Summary = text.Summary;
+            operation.Description = text.Description;
+        }
+
+        operation.Responses ??= new OpenApiResponses();
+        foreach (var (status, response) in operation.Responses.ToList())
+        {
+            var refersToIResult = response.Content?.Values.Any(c => c.Schema is OpenApiSchemaReference { Reference.Id: "IResult" }) == true;
+            var notFoundWithoutId = status == "404" && !(context.Description.RelativePath ?? "").Contains("{id}", StringComparison.Ordinal);
+            if (refersToIResult || notFoundWithoutId)
+            {
+                operation.Responses.Remove(status);
+            }
+        }
+
+        operation.Parameters ??= [];
+        foreach (var filter in Filters.GetValueOrDefault(id, []))
+        {
+            operation.Parameters.Add(Parameter(filter.Name, ParameterLocation.Query, false, filter.Description, filter.Type));
+        }
+
+        var method = context.Description.HttpMethod ?? "";
+        if (method == "POST")
+        {
+            operation.Parameters.Add(Parameter(RequestActor.IdHeader, ParameterLocation.Header, true,
+                "Who is acting (recorded on every event). Stand-in for token authentication."));
+            operation.Parameters.Add(Parameter(RequestActor.NameHeader, ParameterLocation.Header, false, "Display name of the actor."));
+            if (id == "reportIncident")
+            {
+                operation.Parameters.Add(Parameter(ReportIncidentEndpoint.IdempotencyHeader, ParameterLocation.Header, false,
+                    "Up to 200 characters. Same key and body: the first incident again (201); same key, other body: 422."));
+            }
+            else
+            {
+                operation.Parameters.Add(Parameter("If-Match", ParameterLocation.Header, false,
+                    "The ETag (version) of the incident as read, e.g. \"3\". Stale: 412."));
+            }
+        }
+
+        if (id == "getIncident")
+        {
+            operation.Parameters.Add(Parameter("If-None-Match", ParameterLocation.Header, false, "The ETag last seen: 304 when unchanged."));
+        }
+
+        operation.Parameters.Add(Parameter(CorrelationId.HeaderName, ParameterLocation.Header, false,
+            "Your correlation id (letters, digits, - _ . :, at most 64); echoed and stored on the events caused."));
+    }
+
+    private static readonly Dictionary<Type, IValidator> Validators = typeof(OpenApiDocumentation).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsClass: true } && t.BaseType is { IsGenericType: true } b
+            && b.GetGenericTypeDefinition() == typeof(AbstractValidator<>))
+        .ToDictionary(t => t.BaseType!.GetGenericArguments()[0], t => (IValidator)Activator.CreateInstance(t)!);
+
+    /// <summary>
+    /// The request fields a validator insists on (NotNull / NotEmpty without a condition), in JSON names; null for types
+    /// without a validator. Keeps "required" in the document true to what the API enforces.
+    /// </summary>
+    private static HashSet<string>? RequiredByValidators(Type type)
+    {
+        if (!type.Name.EndsWith("Request", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (!Validators.TryGetValue(type, out var validator))
+        {
+            return [];
+        }
+
+        var descriptor = validator.CreateDescriptor();
+        return descriptor.GetMembersWithValidators()
+            .Where(member => !member.Key.Contains('.', StringComparison.Ordinal))
+            .Where(member => member.Any(v => v.Validator is INotNullValidator or INotEmptyValidator && !v.Options.HasCondition))
+            .Select(member => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Key))
+            .ToHashSet();
+    }
+
+    private static OpenApiParameter Parameter(string name, ParameterLocation location, bool required, string description,
+        JsonSchemaType type = JsonSchemaType.String) => new()
+    {
+        Name = name,
+        In = location,
+        Required = required,
+        Description = description,
+        Schema = new OpenApiSchema { Type = type },
+    };
+}
