@@ -9,7 +9,7 @@ namespace Incidents.Projections;
 
 public static class ProjectionsRegistration
 {
-    /// <summary>Registers the incident event types, the live write model and the inline read models (details, SLA clock).</summary>
+    /// <summary>Registers the incident event types and the inline read models (details, SLA clock).</summary>
     public static StoreOptions AddIncidentProjections(this StoreOptions options)
     {
         options.Events.AddEventTypes(
@@ -20,7 +20,6 @@ public static class ProjectionsRegistration
             typeof(SlaWarningRaised), typeof(SlaBreached),
         ]);
 
-        options.Projections.Add(new IncidentAggregation(), ProjectionLifecycle.Live);
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);
 

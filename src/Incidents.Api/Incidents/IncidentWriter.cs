@@ -47,17 +47,12 @@ public static class IncidentWriter
                 return result;
             }
 
-            // Someone wrote between our read and our commit. Decide again on the new state, unless the caller pinned a
-            // version that a user (not just the SLA clock) has moved past.
+            // Someone wrote between our read and our commit: decide again on the new state. If the caller pinned a version
+            // that a user (not just the SLA clock) has moved past, the next attempt answers 412.
             await Abandon(session, bus);
             if (attempt == Attempts)
             {
                 return expected is { } pinned ? Problems.StaleVersion(http, id, pinned, null) : Problems.ConcurrentChange(http, id);
-            }
-
-            if (expected is { } seen && !await OnlyClockNoticesSince(session, id, seen, http.RequestAborted))
-            {
-                return Problems.StaleVersion(http, id, seen, null);
             }
 
             session = http.RequestServices.GetRequiredService<OutboxedSessionFactory>().OpenSession((MessageContext)bus);
@@ -69,15 +64,17 @@ public static class IncidentWriter
     private static async Task<Outcome> TryOnce(HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock,
         Guid id, Actor actor, long? expected, Decide decide)
     {
+        // One read gives everything the decision needs: the write model, the SLA clock, the version and what moved it.
         var ct = http.RequestAborted;
-        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is not { } incident)
+        var stored = await session.Events.FetchStreamAsync(id, token: ct);
+        var history = stored.Select(e => e.Data).ToList();
+        if (stored.Count == 0 || Incident.From(history) is not { } incident)
         {
             return new Outcome(Problems.From(http, IncidentErrors.NotFound(id)));
         }
 
-        var current = stream.StartingVersion ?? 0;
-        if (expected is { } seen && seen != current && !await OnlyClockNoticesSince(session, id, seen, ct))
+        var current = stored[^1].Version;
+        if (expected is { } seen && seen != current && !OnlyClockNoticesAfter(stored, seen))
         {
             return new Outcome(Problems.StaleVersion(http, id, seen, current));
         }
@@ -89,10 +86,10 @@ public static class IncidentWriter
             return new Outcome(Problems.From(http, error));
         }
 
-        var slaBefore = (await session.LoadAsync<IncidentSlaView>(id, ct))?.State;
-        stream.AppendMany(decision.Events);
+        // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
+        session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
         await PublishIntegrationEvents(bus, incident, current, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, slaBefore, decision.Events, now);
+        await SlaScheduling.ScheduleNextCheck(bus, id, SlaClock.From(history), decision.Events, now);
         session.CorrelationId = CorrelationId.Of(http);
 
         try
@@ -104,21 +101,24 @@ public static class IncidentWriter
             return new Outcome(null);
         }
 
-        var details = await session.LoadAsync<IncidentDetails>(id, ct);
-        http.Response.Headers.ETag = ETags.For(details!.Version);
+        var details = Project(stored.Select(e => (e.Data, e.Version))
+            .Concat(decision.Events.Select((e, i) => (e, current + i + 1))));
+        http.Response.Headers.ETag = ETags.For(details.Version);
         return new Outcome(TypedResults.Ok(IncidentResource.From(details)));
     }
+
+    /// <summary>The read model for these events, computed as the inline projection stores it.</summary>
+    public static IncidentDetails Project(IEnumerable<(object Data, long Version)> events) =>
+        events.Aggregate((IncidentDetails?)null, (view, e) => IncidentDetailsProjection.Project(view, e.Data, e.Version))
+        ?? throw new InvalidOperationException("An incident stream starts with IncidentReported.");
 
     /// <summary>
     /// True when every event after <paramref name="version"/> is an SLA notice written by the clock: such notices do
     /// not change what a user decided on, so an <c>If-Match</c> of that version still stands.
     /// </summary>
-    private static async Task<bool> OnlyClockNoticesSince(IDocumentSession session, Guid id, long version, CancellationToken ct)
-    {
-        var later = await session.Events.FetchStreamAsync(id, fromVersion: version + 1, token: ct);
-        return version > 0 && later.Count > 0 && later.All(e => e.Data is SlaWarningRaised or SlaBreached)
-            && later[0].Version == version + 1;
-    }
+    private static bool OnlyClockNoticesAfter(IReadOnlyList<JasperFx.Events.IEvent> stored, long version) =>
+        version > 0 && version <= stored[^1].Version
+        && stored.Where(e => e.Version > version).All(e => e.Data is SlaWarningRaised or SlaBreached);
 
     /// <summary>After a failed commit: forget the pending changes and the messages that would have announced them.</summary>
     public static async Task Abandon(IDocumentSession session, IMessageBus bus)

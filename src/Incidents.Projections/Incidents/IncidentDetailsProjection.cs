@@ -7,19 +7,25 @@ namespace Incidents.Projections.Incidents;
 /// <summary>Builds <see cref="IncidentDetails"/> from an incident's stream.</summary>
 public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentDetails, Guid>
 {
-    public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e)
+    public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e) => Project(snapshot, e.Data, e.Version);
+
+    /// <summary>
+    /// Applies one event (at its stream version) to the view. Public so a writer that already holds the events can show
+    /// the result without reading it back.
+    /// </summary>
+    public static IncidentDetails? Project(IncidentDetails? snapshot, object data, long version)
     {
-        var view = e.Data switch
+        var view = data switch
         {
             IncidentReported reported => Open(reported),
             _ when snapshot is null => null,
-            _ => Change(snapshot, e.Data),
+            _ => Change(snapshot, data),
         };
 
         if (view is not null)
         {
-            view.Version = e.Version;
-            if (e.Data is IIncidentEvent incidentEvent)
+            view.Version = version;
+            if (data is IIncidentEvent incidentEvent)
             {
                 view.LastChangedAt = incidentEvent.At;
             }

@@ -153,8 +153,8 @@ public static class ReportIncidentEndpoint
             return await Replay(http, session, winner!, requestHash);
         }
 
-        var details = await session.LoadAsync<IncidentDetails>(id, ct);
-        http.Response.Headers.ETag = ETags.For(details!.Version);
+        var details = IncidentWriter.Project(decision.Events.Select((e, i) => (e, (long)i + 1)));
+        http.Response.Headers.ETag = ETags.For(details.Version);
         return TypedResults.Created($"/api/v1/incidents/{id}", IncidentResource.From(details));
     }
 
