@@ -17,6 +17,10 @@ public static class MessagingConfiguration
     public static void ConfigureIncidentsMessaging(this WolverineOptions options, IConfiguration configuration, bool isDevelopment)
     {
         options.ServiceName = "incidents-api";
+
+        // Handlers and endpoints live in this assembly: say so, rather than rely on whichever assembly started the
+        // process (a test or benchmark host would otherwise make Wolverine scan the wrong one and find no handler).
+        options.ApplicationAssembly = typeof(MessagingConfiguration).Assembly;
         options.UseRuntimeCompilation();
         options.CodeGeneration.TypeLoadMode = configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Auto);
 
