@@ -49,12 +49,20 @@ public static class MessagingConfiguration
 
         // SLA checks: durable scheduled messages on a local queue, stored in PostgreSQL with the events that caused
         // them, handled once across nodes. A check that loses a race with another writer is simply retried.
-        options.PublishMessage<SlaCheckDue>().ToLocalQueue(Messaging.SlaChecksQueue);
-        options.LocalQueue(Messaging.SlaChecksQueue).UseDurableInbox().MaximumParallelMessages(8);
+        options.BatchMessagesOf<SlaCheckDue>(batching =>
+            {
+                batching.BatchSize = configuration.GetValue("Sla:CheckBatchSize", 200);
+                batching.TriggerTime = TimeSpan.FromMilliseconds(50);
+                batching.LocalExecutionQueueName = Messaging.SlaChecksQueue;
+            })
+            .UseDurableInbox()
+            .MaximumParallelMessages(2);
         options.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
         options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(500));
         options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
+        // Due scheduled messages are loaded this many at a time per poll (the default of 100 drains ~200 a second).
+        options.Durability.RecoveryBatchSize = configuration.GetValue("Sla:CheckLoadBatchSize", 2000);
 
         options.Policies.UseDurableOutboxOnAllSendingEndpoints();
         options.Policies.UseDurableLocalQueues();

@@ -1,6 +1,7 @@
 using Incidents.Api.Incidents;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Sla;
+using JasperFx;
 using Marten;
 using Wolverine;
 
@@ -13,35 +14,70 @@ namespace Incidents.Api.Sla.Checking;
 /// </summary>
 public sealed record SlaCheckDue(Guid IncidentId, DateTimeOffset CheckAt);
 
-public static class SlaCheckHandler
+/// <summary>
+/// Handles due checks in batches (Wolverine batches <see cref="SlaCheckDue"/> messages of the local queue): one query
+/// loads every clock of the batch, one transaction records all their notices, announces them and schedules each clock's
+/// next check. A storm of simultaneous deadlines thus costs a few transactions, not one per incident.
+/// </summary>
+public static class SlaCheckBatchHandler
 {
     /// <summary>When a check finds nothing although something should be due, look again this much later.</summary>
     public static readonly TimeSpan SafetyRecheck = TimeSpan.FromSeconds(1);
 
-    public static async Task Handle(SlaCheckDue check, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+    public static async Task Handle(SlaCheckDue[] checks, IDocumentSession session, IMessageBus bus, TimeProvider clock,
         CancellationToken cancellation)
     {
-        var view = await session.LoadAsync<IncidentSlaView>(check.IncidentId, cancellation);
-        if (view?.State is not { } state)
+        var ids = checks.Select(c => c.IncidentId).Distinct().ToArray();
+        var views = await session.LoadManyAsync<IncidentSlaView>(cancellation, ids);
+        var now = clock.GetUtcNow();
+        var recorded = 0;
+        foreach (var view in views)
+        {
+            recorded += await Record(session, bus, view, now);
+        }
+
+        if (recorded == 0)
         {
             return;
         }
 
-        var now = clock.GetUtcNow();
+        try
+        {
+            await session.SaveChangesAsync(cancellation);
+        }
+        catch (ConcurrencyException) when (ids.Length > 1)
+        {
+            // Someone (an API step, another node) wrote to one of these incidents meanwhile. Drop the batch and check
+            // each incident again on its own: the checks are idempotent, so nothing is recorded twice.
+            await IncidentWriter.Abandon(session, bus);
+            foreach (var id in ids)
+            {
+                await bus.SendAsync(new SlaCheckDue(id, now));
+            }
+        }
+    }
+
+    /// <summary>Stages the notices due for one clock; returns how many.</summary>
+    private static async Task<int> Record(IDocumentSession session, IMessageBus bus, IncidentSlaView view, DateTimeOffset now)
+    {
+        if (view.State is not { } state)
+        {
+            return 0;
+        }
+
         var notices = SlaClock.DueNotices(state, now);
         if (notices.Count == 0)
         {
             if (SlaClock.NextCheckAt(state, now) is { } next && next <= now)
             {
-                await bus.ScheduleAsync(new SlaCheckDue(check.IncidentId, now + SafetyRecheck), now + SafetyRecheck);
+                await bus.ScheduleAsync(new SlaCheckDue(view.Id, now + SafetyRecheck), now + SafetyRecheck);
             }
 
-            return;
+            return 0;
         }
 
-        // The expected version makes a concurrent writer (another node, an API step) fail one of us; the loser retries
-        // and then finds the notices already on record.
-        session.Events.Append(check.IncidentId, view.Version + notices.Count, notices.ToArray());
+        // The expected version makes a concurrent writer fail one of us at commit instead of both recording.
+        session.Events.Append(view.Id, view.Version + notices.Count, notices.ToArray());
         var version = view.Version;
         foreach (var notice in notices)
         {
@@ -51,8 +87,8 @@ public static class SlaCheckHandler
             }
         }
 
-        await SlaScheduling.ScheduleNextCheck(bus, check.IncidentId, state, notices, now, always: true);
-        await session.SaveChangesAsync(cancellation);
+        await SlaScheduling.ScheduleNextCheck(bus, view.Id, state, notices, now, always: true);
+        return notices.Count;
     }
 }
 
