@@ -55,6 +55,10 @@ internal static class SlaBenchmark
             web.UseSetting("ConnectionStrings:RabbitMq", rabbit);
             web.UseSetting("Sla:Policy:Name", "bench");
             web.UseSetting("Sla:Policy:Version", "1");
+            if (options.NoWarnings)
+            {
+                web.UseSetting("Sla:Policy:NoWarnings", "true");
+            }
             var classes = new[] { "outage", "major-event", "fault", "security-event" };
             for (var i = 0; i < classes.Length; i++)
             {
@@ -157,7 +161,7 @@ internal static class SlaBenchmark
     }
 }
 
-internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds, int TimeoutSeconds, string Label)
+internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds, int TimeoutSeconds, string Label, bool NoWarnings)
 {
     public static Args Parse(string[] args)
     {
@@ -171,6 +175,7 @@ internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds,
             int.Parse(Value("--spread", "60"), CultureInfo.InvariantCulture),
             int.Parse(Value("--target", "90"), CultureInfo.InvariantCulture),
             int.Parse(Value("--timeout", "120"), CultureInfo.InvariantCulture),
-            Value("--label", "sla"));
+            Value("--label", "sla"),
+            args.Contains("--no-warnings"));
     }
 }

@@ -12,13 +12,7 @@ public static class ProjectionsRegistration
     /// <summary>Registers the incident event types and the inline read models (details, SLA clock).</summary>
     public static StoreOptions AddIncidentProjections(this StoreOptions options)
     {
-        options.Events.AddEventTypes(
-        [
-            typeof(IncidentReported), typeof(IncidentReclassified), typeof(IncidentAcknowledged), typeof(ResponderAssigned),
-            typeof(ResponderDispatched), typeof(ResponderArrivedOnSite), typeof(ServiceRestored), typeof(IncidentResolved),
-            typeof(IncidentClosed), typeof(IncidentReopened), typeof(IncidentCancelled), typeof(IncidentCommentAdded),
-            typeof(SlaWarningRaised), typeof(SlaBreached),
-        ]);
+        options.Events.AddEventTypes([.. IncidentDetailsProjection.LifecycleEvents, typeof(SlaWarningRaised), typeof(SlaBreached)]);
 
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);

@@ -56,13 +56,13 @@ public static class MessagingConfiguration
                 batching.LocalExecutionQueueName = Messaging.SlaChecksQueue;
             })
             .UseDurableInbox()
-            .MaximumParallelMessages(2);
+            .MaximumParallelMessages(configuration.GetValue("Sla:CheckParallelism", 8));
         options.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
-        options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(500));
+        options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(250));
         options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
         // Due scheduled messages are loaded this many at a time per poll (the default of 100 drains ~200 a second).
-        options.Durability.RecoveryBatchSize = configuration.GetValue("Sla:CheckLoadBatchSize", 2000);
+        options.Durability.RecoveryBatchSize = configuration.GetValue("Sla:CheckLoadBatchSize", 5000);
 
         options.Policies.UseDurableOutboxOnAllSendingEndpoints();
         options.Policies.UseDurableLocalQueues();

@@ -38,6 +38,9 @@ public sealed class SlaPolicyOptions
 
     public List<double>? WarningFractions { get; set; }
 
+    /// <summary>A policy without warnings (configuration cannot express an empty list).</summary>
+    public bool NoWarnings { get; set; }
+
     public List<SlaTargetOptions>? Targets { get; set; }
 
     public bool IsConfigured => Name is not null || Targets is { Count: > 0 };
@@ -54,7 +57,7 @@ public sealed class SlaPolicyOptions
             Version,
             (Targets ?? []).Select(t => new SlaClassTargets(
                 ParseClass(t.Class), Duration(t.Acknowledge, t.Class), Duration(t.OnSite, t.Class), Duration(t.Restore, t.Class))).ToList(),
-            WarningFractions ?? [0.5, 0.8]);
+            NoWarnings ? [] : WarningFractions ?? [0.5, 0.8]);
     }
 
     private static IncidentClass ParseClass(string value)

@@ -7,6 +7,25 @@ namespace Incidents.Projections.Incidents;
 /// <summary>Builds <see cref="IncidentDetails"/> from an incident's stream.</summary>
 public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentDetails, Guid>
 {
+    /// <summary>
+    /// Only the lifecycle events shape the view: SLA notices (warnings, breaches) leave it, and its version, alone, so a
+    /// storm of notices costs one document write fewer each, and an ETag read before a notice stays current.
+    /// </summary>
+    public IncidentDetailsProjection()
+    {
+        foreach (var type in LifecycleEvents)
+        {
+            IncludeType(type);
+        }
+    }
+
+    public static readonly Type[] LifecycleEvents =
+    [
+        typeof(IncidentReported), typeof(IncidentReclassified), typeof(IncidentAcknowledged), typeof(ResponderAssigned),
+        typeof(ResponderDispatched), typeof(ResponderArrivedOnSite), typeof(ServiceRestored), typeof(IncidentResolved),
+        typeof(IncidentClosed), typeof(IncidentReopened), typeof(IncidentCancelled), typeof(IncidentCommentAdded),
+    ];
+
     public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e) => Project(snapshot, e.Data, e.Version);
 
     /// <summary>
@@ -15,6 +34,11 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
     /// </summary>
     public static IncidentDetails? Project(IncidentDetails? snapshot, object data, long version)
     {
+        if (snapshot is not null && Array.IndexOf(LifecycleEvents, data.GetType()) < 0)
+        {
+            return snapshot;
+        }
+
         var view = data switch
         {
             IncidentReported reported => Open(reported),
