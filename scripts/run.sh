@@ -60,7 +60,9 @@ dotnet build "$ROOT/src/Incidents.Api/Incidents.Api.csproj" -c Release -nologo -
 echo "Starting the API on $API_URL (schema is applied at start-up)..." >&2
 (
   cd "$ROOT/src/Incidents.Api"
-  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+  # Development: tokens signed with the development key (scripts/dev-token.sh). Production refuses to start without an
+  # OpenID Connect provider (Auth__Authority, Auth__Audience); see docs/security.md.
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="$API_URL" \
   nohup dotnet "bin/Release/net10.0/Incidents.Api.dll" >"$RUN_DIR/api.log" 2>&1 &
   echo $! >"$RUN_DIR/api.pid"
@@ -77,5 +79,6 @@ Incidents is running.
   RabbitMQ UI     http://127.0.0.1:15672   (guest / guest, loopback only)
   PostgreSQL      127.0.0.1:${PGPORT:-5432}  database incidents (incidents / incidents, loopback only)
   API log         $RUN_DIR/api.log
+  Token           TOKEN=\$(bash scripts/dev-token.sh hotline desk-01 "Li Na")   (roles: docs/security.md)
 Stop the API with: bash scripts/run.sh stop    (and the servers with: bash infra/services.sh down)
 EOT

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Api.Sla;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -20,6 +21,7 @@ if (!builder.Environment.IsDevelopment())
 }
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
+builder.AddIncidentsSecurity();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();
@@ -52,17 +54,21 @@ var app = builder.Build();
 app.UseMiddleware<CorrelationId>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseIncidentsSecurity();
 
-app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Incidents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+// Anonymous on purpose: the API reference, its document and the probes reveal no incident data.
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Incidents API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+    .AllowAnonymous();
+app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription().AllowAnonymous();
 
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse });
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse })
+    .AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions
 {
     Predicate = check => check.Tags.Contains("ready"),
     ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse,
-});
+}).AllowAnonymous();
 
 app.MapWolverineEndpoints(http => http.ConfigureIncidentEndpoints());
 

@@ -322,7 +322,7 @@ public sealed class BadInputTests(ApiFixture api)
         kestrel.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         kestrel.StartServer();
         using var http = kestrel.CreateClient();
-        http.DefaultRequestHeaders.Add("X-Actor-Id", "desk-01");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.For("hotline", "desk-01", "Li Na"));
         var system = NewSystem("too-large");
         var body = Report(system);
         body["padding"] = new string('x', 300 * 1024);
@@ -404,44 +404,6 @@ public sealed class BadInputTests(ApiFixture api)
         var dispatched = await desk.StepAsync(id, $"responders/{Uri.EscapeDataString(responderId)}/dispatch");
         dispatched.StatusCode.ShouldBe(HttpStatusCode.OK,
             $"'{responderId}' was accepted on assignment, so it must be reachable in the route: {await dispatched.Content.ReadAsStringAsync()}");
-    }
-
-    // ---------------------------------------------------------------- who is acting
-
-    [Fact]
-    public async Task a_report_without_x_actor_id_is_400_actor_missing_and_creates_nothing()
-    {
-        using var anonymous = api.Factory.CreateClient();
-        var system = NewSystem("anonymous");
-
-        await ShouldRefuseReportAsync(() => anonymous.PostAsync(Incidents, Json(Report(system).ToJsonString())), system,
-            HttpStatusCode.BadRequest, "actor.missing");
-    }
-
-    [Fact]
-    public async Task a_step_without_x_actor_id_is_400_actor_missing_and_appends_nothing()
-    {
-        using var anonymous = api.Factory.CreateClient();
-        var id = await IncidentAsync(NewSystem("anonymous-step"));
-
-        await ShouldRefuseStepAsync(id, () => anonymous.PostAsync($"{Incidents}/{id}/acknowledge", null),
-            HttpStatusCode.BadRequest, "actor.missing");
-        await ShouldRefuseStepAsync(id, () => anonymous.PostAsync($"{Incidents}/{id}/comments", JsonContent.Create(new { text = "hi" })),
-            HttpStatusCode.BadRequest, "actor.missing");
-    }
-
-    [Fact]
-    public async Task a_blank_or_oversize_x_actor_id_is_400_actor_missing()
-    {
-        var id = await IncidentAsync(NewSystem("blank-actor"));
-        foreach (var actor in new[] { "   ", new string('a', 101) })
-        {
-            using var http = api.Factory.CreateClient();
-            http.DefaultRequestHeaders.Add("X-Actor-Id", actor);
-
-            await ShouldRefuseStepAsync(id, () => http.PostAsync($"{Incidents}/{id}/acknowledge", null),
-                HttpStatusCode.BadRequest, "actor.missing");
-        }
     }
 
     // ---------------------------------------------------------------- unknown incidents and routes

@@ -33,7 +33,7 @@ public sealed class ConcurrencyTests(ApiFixture api)
     public async Task two_simultaneous_acknowledgements_record_exactly_one_and_refuse_the_other()
     {
         var desk = api.Client("desk-01", "Li Na");
-        var engineer = api.Client("eng-07", "Zhao Lei");
+        var engineer = api.Client("eng-07", "Zhao Lei", role: "responder");
         var ids = new List<Guid>();
 
         for (var race = 0; race < Races; race++)
@@ -80,7 +80,7 @@ public sealed class ConcurrencyTests(ApiFixture api)
     public async Task two_simultaneous_changes_on_the_same_if_match_let_one_through_and_answer_412_to_the_other()
     {
         var desk = api.Client("desk-01", "Li Na");
-        var engineer = api.Client("eng-07", "Zhao Lei");
+        var engineer = api.Client("eng-07", "Zhao Lei", role: "responder");
 
         for (var race = 0; race < Races; race++)
         {
@@ -257,7 +257,7 @@ public sealed class ConcurrencyTests(ApiFixture api)
     public async Task a_stale_etag_can_be_refreshed_and_the_retry_succeeds()
     {
         var desk = api.Client("desk-01", "Li Na");
-        var engineer = api.Client("eng-07", "Zhao Lei");
+        var engineer = api.Client("eng-07", "Zhao Lei", role: "responder");
         var id = await desk.ReportOutageAsync(NewSystem("retry"));
         var seen = await desk.Http.GetAsync($"/api/v1/incidents/{id}");
         await engineer.StepOkAsync(id, "acknowledge");

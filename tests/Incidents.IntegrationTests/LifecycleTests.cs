@@ -10,7 +10,7 @@ public sealed class LifecycleTests(ApiFixture api)
     public async Task an_outage_is_worked_from_report_to_close_and_the_timeline_tells_every_step()
     {
         var desk = api.Client("desk-01", "Li Na");
-        var engineer = api.Client("eng-07", "Zhao Lei");
+        var engineer = api.Client("eng-07", "Zhao Lei", role: "responder");
         var system = $"settlement-{Guid.NewGuid():N}";
 
         var id = await desk.ReportOutageAsync(system);

@@ -162,16 +162,35 @@ public sealed class OperationsTests(ApiFixture api)
             }
         }
 
-        Expect("/api/v1/incidents", "post", "X-Actor-Id", required: true);
         Expect("/api/v1/incidents", "post", "Idempotency-Key", required: false);
         Expect("/api/v1/incidents/{id}", "get", "If-None-Match", required: false);
         foreach (var step in StepPaths)
         {
-            Expect(step, "post", "X-Actor-Id", required: true);
             Expect(step, "post", "If-Match", required: false);
         }
 
         missing.ShouldBeEmpty("headers the API reads but the OpenAPI document does not declare");
+    }
+
+    [Fact]
+    public async Task the_openapi_document_asks_for_a_bearer_token_on_every_api_operation_and_names_no_actor_header()
+    {
+        var document = await OpenApiAsync();
+
+        var scheme = document["components"]!["securitySchemes"]!["Bearer"]!;
+        scheme["type"]!.GetValue<string>().ShouldBe("http");
+        scheme["scheme"]!.GetValue<string>().ShouldBe("bearer");
+        var paths = document["paths"]!.AsObject();
+        foreach (var (path, item) in paths)
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var security = operation!["security"]?.AsArray();
+                security.ShouldNotBeNull($"{method.ToUpperInvariant()} {path} should require the bearer token");
+                security.ShouldContain(s => s!.AsObject().ContainsKey("Bearer"));
+                HeaderParameters(operation).Keys.ShouldNotContain(h => h.StartsWith("x-actor", StringComparison.Ordinal));
+            }
+        }
     }
 
     [Fact]

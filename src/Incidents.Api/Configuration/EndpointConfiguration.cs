@@ -1,5 +1,6 @@
 using Incidents.Api.Http;
 using Incidents.Api.Incidents;
+using Incidents.Api.Security;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -15,6 +16,17 @@ public static class EndpointConfiguration
     {
         http.ConfigureEndpoints(chain =>
         {
+            if (chain.HttpMethods.Contains("POST"))
+            {
+                // Every change is rate limited per user (docs/security.md).
+                chain.Metadata.RequireRateLimiting(SecurityConfiguration.WritesRateLimit);
+                chain.Metadata
+                    .Produces<ProblemDetails>(StatusCodes.Status403Forbidden, Problems.ContentType)
+                    .Produces<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType);
+            }
+
+            chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status401Unauthorized, Problems.ContentType);
+
             var route = chain.RoutePattern?.RawText ?? "";
             if (!chain.HttpMethods.Contains("POST") || !route.StartsWith("/api/v1/incidents/{id}", StringComparison.Ordinal))
             {

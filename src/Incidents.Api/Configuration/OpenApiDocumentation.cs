@@ -2,17 +2,22 @@ using FluentValidation;
 using FluentValidation.Validators;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents.Reporting;
+using Incidents.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Incidents.Api.Configuration;
 
 /// <summary>
-/// Completes the OpenAPI document where endpoint metadata cannot say it: summaries, the headers every write needs,
+/// Completes the OpenAPI document where endpoint metadata cannot say it: summaries, the bearer-token scheme and the roles
+/// of each operation, the headers writes take,
 /// the query filters that endpoints read themselves, and no responses the API never gives.
 /// </summary>
 public static class OpenApiDocumentation
 {
+    private const string BearerScheme = "Bearer";
+
     private sealed record Query(string Name, string Description, JsonSchemaType Type = JsonSchemaType.String);
 
     private static readonly Dictionary<string, (string Summary, string Description)> Operations = new()
@@ -34,6 +39,8 @@ public static class OpenApiDocumentation
         ["commentOnIncident"] = ("Comment", "Adds a note to the record; allowed in every state."),
         ["getIncidentClocks"] = ("SLA clocks of an incident", "Each stage: status, target, due time, elapsed and remaining time, warnings, breach on record."),
         ["getSlaBoard"] = ("SLA board", "Every open SLA stage, least time left first, with warning and breached flags."),
+        ["verifyIncidentIntegrity"] = ("Verify an incident's event chain", "Recomputes the hash chain of the incident's events and names the first broken link, if any."),
+        ["verifyStoreIntegrity"] = ("Verify the whole event store", "Recomputes the hash chains of a page of incidents (after, limit); follow next for the rest. Stops at the first broken link."),
     };
 
     private static readonly Dictionary<string, Query[]> Filters = new()
@@ -66,6 +73,29 @@ public static class OpenApiDocumentation
             document.Info.Description = "Incident and emergency response for the hotline desk: every step an immutable event. " +
                 "Errors are RFC 9457 problems with type urn:incidents:problem:<code>.";
             document.Components?.Schemas?.Remove("IResult");
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An OpenID Connect access token with the user's id (sub), name and role claims; see docs/security.md. " +
+                    "Missing or invalid: 401 auth.unauthenticated; role not allowed: 403 auth.forbidden.",
+            };
+            foreach (var (path, item) in document.Paths)
+            {
+                if (!path.StartsWith("/api/", StringComparison.Ordinal) || item.Operations is null)
+                {
+                    continue;
+                }
+
+                foreach (var operation in item.Operations.Values)
+                {
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+                }
+            }
+
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>
@@ -93,6 +123,12 @@ public static class OpenApiDocumentation
             operation.Description = text.Description;
         }
 
+        var policy = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
+        if (policy is not null && Policies.RolesOf.TryGetValue(policy, out var roles))
+        {
+            operation.Description = $"{operation.Description} Roles: {string.Join(", ", roles)} (docs/security.md).".Trim();
+        }
+
         operation.Responses ??= new OpenApiResponses();
         foreach (var (status, response) in operation.Responses.ToList())
         {
@@ -113,9 +149,6 @@ public static class OpenApiDocumentation
         var method = context.Description.HttpMethod ?? "";
         if (method == "POST")
         {
-            operation.Parameters.Add(Parameter(RequestActor.IdHeader, ParameterLocation.Header, true,
-                "Who is acting (recorded on every event). Stand-in for token authentication."));
-            operation.Parameters.Add(Parameter(RequestActor.NameHeader, ParameterLocation.Header, false, "Display name of the actor."));
             if (id == "reportIncident")
             {
                 operation.Parameters.Add(Parameter(ReportIncidentEndpoint.IdempotencyHeader, ParameterLocation.Header, false,

@@ -1,4 +1,5 @@
 using Incidents.Api.Incidents.Reporting;
+using Incidents.Api.Security.Integrity;
 using Incidents.Projections;
 using JasperFx;
 using Marten;
@@ -23,10 +24,13 @@ public static class PersistenceConfiguration
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.CausationIdEnabled = true;
                 options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.UserNameEnabled = true;
                 options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
                 options.Events.UseIdentityMapForAggregates = true;
                 options.AddIncidentProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
+                options.Schema.For<IncidentChainHead>();
+                options.Listeners.Add(new EventChainListener());
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
             })
             .UseLightweightSessions()

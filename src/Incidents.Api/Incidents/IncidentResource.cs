@@ -1,3 +1,4 @@
+using Incidents.Api.Security;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
@@ -49,8 +50,10 @@ public sealed record IncidentResource(
     int CommentCount,
     DateTimeOffset LastChangedAt)
 {
-    public static IncidentResource From(IncidentDetails d) => new(
-        d.Id, d.Version, d.Title, d.Description, d.AffectedSystem, d.Class, d.OriginalClass, d.Channel, d.Status, d.Reporter,
+    /// <summary>The incident as this caller may see it: reporter contact details are masked for roles that do not call back.</summary>
+    public static IncidentResource From(IncidentDetails d, HttpContext viewer) => new(
+        d.Id, d.Version, d.Title, d.Description, d.AffectedSystem, d.Class, d.OriginalClass, d.Channel, d.Status,
+        IncidentAccess.ReporterFor(viewer, d.Reporter),
         d.IsDrill, d.DrillId, $"{d.SlaPolicyName}@v{d.SlaPolicyVersion}", d.ReportedAt, d.ReportedBy, d.AcknowledgedAt,
         d.AcknowledgedBy,
         d.Responders.Select(r => new ResponderResource(r.Id, r.Name, r.Team, r.Stage, r.AssignedAt, r.DispatchedAt, r.ArrivedAt)).ToList(),

@@ -1,4 +1,5 @@
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Api.Sla.Checking;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
@@ -14,9 +15,9 @@ using Wolverine.Runtime;
 namespace Incidents.Api.Incidents;
 
 /// <summary>
-/// The one path every lifecycle step takes: who is acting, which version the caller saw, the pure decision,
-/// then the events, the read models, the next SLA check and the integration messages in one transaction
-/// (Wolverine's Marten outbox).
+/// The one path every lifecycle step takes: who is acting and whether they may act on this incident, which version the
+/// caller saw, the pure decision, then the events, the read models, the next SLA check and the integration messages in
+/// one transaction (Wolverine's Marten outbox).
 /// </summary>
 public static class IncidentWriter
 {
@@ -26,7 +27,7 @@ public static class IncidentWriter
     public delegate Decision Decide(Incident state, Actor actor, DateTimeOffset now);
 
     public static async Task<IResult> Execute(HttpContext http, IDocumentSession session, IMessageBus bus,
-        TimeProvider clock, Guid id, Decide decide)
+        TimeProvider clock, Guid id, Decide decide, ResponderScope scope = ResponderScope.AssignedOnly)
     {
         if (RequestActor.From(http) is not { } actor)
         {
@@ -41,7 +42,7 @@ public static class IncidentWriter
 
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await TryOnce(http, session, bus, clock, id, actor, expected, decide);
+            var outcome = await TryOnce(http, session, bus, clock, id, actor, expected, decide, scope);
             if (outcome.Result is { } result)
             {
                 return result;
@@ -62,7 +63,7 @@ public static class IncidentWriter
     private sealed record Outcome(IResult? Result);
 
     private static async Task<Outcome> TryOnce(HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock,
-        Guid id, Actor actor, long? expected, Decide decide)
+        Guid id, Actor actor, long? expected, Decide decide, ResponderScope scope)
     {
         // One read gives everything the decision needs: the write model, the SLA clock, the version and what moved it.
         var ct = http.RequestAborted;
@@ -71,6 +72,17 @@ public static class IncidentWriter
         if (stored.Count == 0 || Incident.From(history) is not { } incident)
         {
             return new Outcome(Problems.From(http, IncidentErrors.NotFound(id)));
+        }
+
+        var before = Project(stored.Select(e => (e.Data, e.Version)));
+        if (!IncidentAccess.MaySee(http, before.IsDrill))
+        {
+            return new Outcome(Problems.From(http, IncidentErrors.NotFound(id)));
+        }
+
+        if (!IncidentAccess.MayWork(http, before, scope))
+        {
+            return new Outcome(IncidentAccess.NotAssigned(http, id));
         }
 
         var current = stored[^1].Version;
@@ -90,7 +102,7 @@ public static class IncidentWriter
         session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
         await PublishIntegrationEvents(bus, incident, current, decision.Events);
         await SlaScheduling.ScheduleNextCheck(bus, id, SlaClock.From(history), decision.Events, now);
-        session.CorrelationId = CorrelationId.Of(http);
+        Audit.Stamp(session, http, actor);
 
         try
         {
@@ -104,7 +116,7 @@ public static class IncidentWriter
         var details = Project(stored.Select(e => (e.Data, e.Version))
             .Concat(decision.Events.Select((e, i) => (e, current + i + 1))));
         http.Response.Headers.ETag = ETags.For(details.Version);
-        return new Outcome(TypedResults.Ok(IncidentResource.From(details)));
+        return new Outcome(TypedResults.Ok(IncidentResource.From(details, http)));
     }
 
     /// <summary>The read model for these events, computed as the inline projection stores it.</summary>

@@ -7,15 +7,25 @@ using System.Text.Json.Nodes;
 
 namespace Incidents.IntegrationTests.Infrastructure;
 
-/// <summary>What a desk operator's HTTP client does, with the actor headers set. Reads JSON as the API writes it.</summary>
-public sealed class IncidentsClient(HttpClient http, string actorId, string actorName)
+/// <summary>
+/// What a signed-in user's HTTP client does: a bearer token for one role (or none, for an anonymous caller).
+/// Reads JSON as the API writes it.
+/// </summary>
+public sealed class IncidentsClient(HttpClient http, string? token)
 {
-    public HttpClient Http { get; } = Configure(http, actorId, actorName);
+    public HttpClient Http { get; } = Configure(http, token);
 
-    private static HttpClient Configure(HttpClient client, string actorId, string actorName)
+    /// <summary>A client signed in as this user with this role (comma-separate several roles).</summary>
+    public static IncidentsClient For(HttpClient http, string actorId = "desk-01", string name = "Li Na", string role = "hotline",
+        string? team = null) => new(http, TestTokens.For(role, actorId, name, team));
+
+    private static HttpClient Configure(HttpClient client, string? token)
     {
-        client.DefaultRequestHeaders.Add("X-Actor-Id", actorId);
-        client.DefaultRequestHeaders.Add("X-Actor-Name", actorName);
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         return client;
     }
 

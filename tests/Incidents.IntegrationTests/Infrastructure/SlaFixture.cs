@@ -19,8 +19,12 @@ public sealed class SlaFixture : IAsyncLifetime
         Factory = await TestHost.StartAsync(Database, TestHost.ShortSlaPolicy);
     }
 
-    public IncidentsClient Client(string actorId = "desk-01", string actorName = "Li Na") =>
-        new(Factory.CreateClient(), actorId, actorName);
+    /// <summary>A client signed in with a token for this user and role (hotline unless said otherwise).</summary>
+    public IncidentsClient Client(string actorId = "desk-01", string name = "Li Na", string role = "hotline", string? team = null) =>
+        IncidentsClient.For(Factory.CreateClient(), actorId, name, role, team);
+
+    /// <summary>A client without a token.</summary>
+    public IncidentsClient Anonymous() => new(Factory.CreateClient(), null);
 
     public async Task DisposeAsync()
     {

@@ -39,6 +39,10 @@ public static class TestHost
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:Marten", TestServices.ConnectionStringFor(database));
             web.UseSetting("ConnectionStrings:RabbitMq", TestServices.RabbitMqUri);
+            web.UseSetting("Auth:DevelopmentSigningKey", TestTokens.SigningKey);
+            // The suite writes fast from few users; the rate-limit tests start their own host with small limits.
+            web.UseSetting("RateLimits:Writes:TokenLimit", "100000");
+            web.UseSetting("RateLimits:Writes:TokensPerPeriod", "100000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 web.UseSetting(key, value);

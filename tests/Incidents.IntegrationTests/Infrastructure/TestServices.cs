@@ -47,6 +47,20 @@ public static class TestServices
         await create.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Changes the test database behind the API's back (to prove that tampering is found); returns the rows changed.</summary>
+    public static async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Runs a scalar query against the test database, bypassing the API, to check what was really stored.</summary>
     public static async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

@@ -66,6 +66,11 @@ public sealed class SlaClockTests(SlaFixture sla)
             Stage(clocks, stage)["remaining"]!.GetValue<string>().ShouldStartWith("-PT");
         }
 
+        // The system's notices are links of the tamper-evident chain like every user's step.
+        var integrity = await sla.Client("sup-01", "Liu Yang", role: "supervisor").GetJsonAsync($"/api/v1/incidents/{id}/integrity");
+        integrity["ok"]!.GetValue<bool>().ShouldBeTrue(integrity.ToJsonString());
+        integrity["events"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(entries.Count);
+
         var messages = await sla.Broker.WaitForAsync(id, m => m.Count(x => x.MessageType.EndsWith(":IncidentSlaBreached")) == 3);
         messages.Count(m => m.MessageType.EndsWith(":IncidentSlaWarning")).ShouldBe(warnings.Count, "one message per warning recorded");
         messages.Where(m => m.MessageType.EndsWith(":IncidentSlaBreached"))

@@ -25,7 +25,7 @@ public sealed class SlaRestartTests
         DateTimeOffset due;
         await using (var first = await TestHost.StartAsync(Database, TestHost.ShortSlaPolicy))
         {
-            var desk = new IncidentsClient(first.CreateClient(), "desk-01", "Li Na");
+            var desk = IncidentsClient.For(first.CreateClient());
             id = await desk.ReportOutageAsync($"restart-{Guid.NewGuid():N}");
             var clocks = await desk.GetJsonAsync($"/api/v1/incidents/{id}/sla");
             due = clocks["stages"]![0]!["dueAt"]!.GetValue<DateTimeOffset>();
@@ -37,7 +37,7 @@ public sealed class SlaRestartTests
 
         var restartedAt = DateTimeOffset.UtcNow;
         await using var second = await TestHost.StartAsync(Database, TestHost.ShortSlaPolicy);
-        var client = new IncidentsClient(second.CreateClient(), "desk-01", "Li Na");
+        var client = IncidentsClient.For(second.CreateClient());
         var entries = await Eventually.GetAsync(
             async () => (await client.GetJsonAsync($"/api/v1/incidents/{id}/timeline"))["entries"]!.AsArray(),
             e => e.Count(x => x!["type"]!.GetValue<string>() == "sla-breached") >= 2,
@@ -61,7 +61,7 @@ public sealed class SlaRestartTests
         var database = Database + "_rebuild";
         await TestServices.RecreateDatabaseAsync(database);
         await using var host = await TestHost.StartAsync(database, TestHost.ShortSlaPolicy);
-        var desk = new IncidentsClient(host.CreateClient(), "desk-01", "Li Na");
+        var desk = IncidentsClient.For(host.CreateClient());
         var system = $"rebuild-{Guid.NewGuid():N}";
         var late = await desk.ReportOutageAsync(system);
         var quick = await desk.ReportOutageAsync(system);

@@ -1,5 +1,7 @@
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -9,7 +11,8 @@ public static class AcknowledgeIncidentEndpoint
 {
     /// <summary>Someone owns the incident now: stops the acknowledge clock.</summary>
     [WolverinePost("/api/v1/incidents/{id}/acknowledge", OperationId = "acknowledgeIncident")]
+    [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock) =>
         IncidentWriter.Execute(http, session, bus, clock, id,
-            (state, actor, now) => IncidentDecider.Decide(new AcknowledgeIncident(actor), state, now));
+            (state, actor, now) => IncidentDecider.Decide(new AcknowledgeIncident(actor), state, now), ResponderScope.AnyIncident);
 }

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -24,6 +26,7 @@ public static class AssignResponderEndpoint
 {
     /// <summary>Puts an engineer on the incident.</summary>
     [WolverinePost("/api/v1/incidents/{id}/responders", OperationId = "assignResponder")]
+    [Authorize(Policy = Policies.RunIncidents)]
     public static Task<IResult> Post(Guid id, AssignResponderRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new AssignResponderValidator(), request) is { } invalid

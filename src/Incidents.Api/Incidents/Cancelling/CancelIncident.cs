@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -25,6 +27,7 @@ public static class CancelIncidentEndpoint
 {
     /// <summary>A false alarm or a duplicate of another incident (which must exist). Final.</summary>
     [WolverinePost("/api/v1/incidents/{id}/cancel", OperationId = "cancelIncident")]
+    [Authorize(Policy = Policies.RunIncidents)]
     public static async Task<IResult> Post(Guid id, CancelIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock)
     {

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -23,6 +25,7 @@ public static class CloseIncidentEndpoint
 {
     /// <summary>Finishes a resolved incident. The body is optional.</summary>
     [WolverinePost("/api/v1/incidents/{id}/close", OperationId = "closeIncident")]
+    [Authorize(Policy = Policies.RunIncidents)]
     public static Task<IResult> Post(Guid id, CloseIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock)
     {

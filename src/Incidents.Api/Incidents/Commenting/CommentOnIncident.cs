@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -18,6 +20,7 @@ public static class CommentOnIncidentEndpoint
 {
     /// <summary>Adds a note to the record; allowed in every state, closed included.</summary>
     [WolverinePost("/api/v1/incidents/{id}/comments", OperationId = "commentOnIncident")]
+    [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, CommentOnIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new CommentOnIncidentValidator(), request) is { } invalid

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -18,6 +20,7 @@ public static class DispatchResponderEndpoint
 {
     /// <summary>An assigned engineer is on the way to the site. The body is optional.</summary>
     [WolverinePost("/api/v1/incidents/{id}/responders/{responderId}/dispatch", OperationId = "dispatchResponder")]
+    [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, string responderId, DispatchResponderRequest? request, HttpContext http,
         IDocumentSession session, IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new DispatchResponderValidator(), request ?? new DispatchResponderRequest(null)) is { } invalid

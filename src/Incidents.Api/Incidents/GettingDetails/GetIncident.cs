@@ -1,7 +1,9 @@
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -11,6 +13,7 @@ public static class GetIncidentEndpoint
 {
     /// <summary>One incident with its version as the ETag; <c>If-None-Match</c> with that ETag answers 304.</summary>
     [WolverineGet("/api/v1/incidents/{id}", OperationId = "getIncident")]
+    [Authorize(Policy = Policies.ReadIncidents)]
     [Tags("Incidents")]
     [ProducesResponseType<IncidentResource>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
@@ -18,7 +21,7 @@ public static class GetIncidentEndpoint
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
     {
         var details = await session.LoadAsync<IncidentDetails>(id, http.RequestAborted);
-        if (details is null)
+        if (details is null || !IncidentAccess.MaySee(http, details.IsDrill))
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }
@@ -27,6 +30,6 @@ public static class GetIncidentEndpoint
         http.Response.Headers.ETag = etag;
         return ETags.Matches(http.Request.Headers.IfNoneMatch.ToString(), details.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(IncidentResource.From(details));
+            : TypedResults.Ok(IncidentResource.From(details, http));
     }
 }

@@ -1,8 +1,10 @@
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
 using Marten;
 using Marten.Linq;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -79,6 +81,7 @@ public static class ListIncidentsEndpoint
     /// paging with <c>page</c> and <c>pageSize</c> (max 200).
     /// </summary>
     [WolverineGet("/api/v1/incidents", OperationId = "listIncidents")]
+    [Authorize(Policy = Policies.ReadIncidents)]
     [Tags("Incidents")]
     [ProducesResponseType<IncidentPage>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
@@ -88,6 +91,11 @@ public static class ListIncidentsEndpoint
         if (query is null)
         {
             return Problems.Validation(http, errors);
+        }
+
+        if (IncidentAccess.SeesDrillsOnly(http))
+        {
+            query = query with { Drills = DrillFilter.Only };
         }
 
         var incidents = Filtered(session, query);

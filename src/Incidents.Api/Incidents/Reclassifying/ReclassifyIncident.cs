@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -22,6 +24,7 @@ public static class ReclassifyIncidentEndpoint
 {
     /// <summary>Changes the incident's class; running SLA stages are re-targeted from the original report time.</summary>
     [WolverinePost("/api/v1/incidents/{id}/reclassify", OperationId = "reclassifyIncident")]
+    [Authorize(Policy = Policies.RunIncidents)]
     public static Task<IResult> Post(Guid id, ReclassifyIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new ReclassifyIncidentValidator(), request) is { } invalid

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -18,6 +20,7 @@ public static class ReopenIncidentEndpoint
 {
     /// <summary>The problem is back: a resolved or closed incident is worked again.</summary>
     [WolverinePost("/api/v1/incidents/{id}/reopen", OperationId = "reopenIncident")]
+    [Authorize(Policy = Policies.RunIncidents)]
     public static Task<IResult> Post(Guid id, ReopenIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new ReopenIncidentValidator(), request) is { } invalid

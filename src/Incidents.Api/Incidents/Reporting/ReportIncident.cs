@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json;
 using FluentValidation;
 using Incidents.Api.Http;
-using Incidents.Domain.Incidents;
+using Incidents.Api.Security;
 using Incidents.Api.Sla;
 using Incidents.Api.Sla.Checking;
+using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
 using JasperFx;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 using Wolverine.Http;
@@ -67,6 +69,7 @@ public static class ReportIncidentEndpoint
     private static readonly JsonSerializerOptions HashOptions = new(JsonSerializerDefaults.Web);
 
     [WolverinePost("/api/v1/incidents", OperationId = "reportIncident")]
+    [Authorize(Policy = Policies.ReportIncidents)]
     [Tags("Incidents")]
     [ProducesResponseType<IncidentResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
@@ -88,6 +91,11 @@ public static class ReportIncidentEndpoint
         if (RequestValidation.Check(http, new ReportIncidentValidator(), request) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!IncidentAccess.MayReport(http, request!.IsDrill))
+        {
+            return IncidentAccess.Forbidden(http, "Your role may report drills only (isDrill: true).");
         }
 
         var key = http.Request.Headers[IdempotencyHeader].ToString();
@@ -139,7 +147,7 @@ public static class ReportIncidentEndpoint
 
         await IncidentWriter.PublishIntegrationEvents(bus, null, 0, decision.Events);
         await SlaScheduling.ScheduleNextCheck(bus, id, null, decision.Events, clock.GetUtcNow());
-        session.CorrelationId = CorrelationId.Of(http);
+        Audit.Stamp(session, http, actor);
 
         try
         {
@@ -155,7 +163,7 @@ public static class ReportIncidentEndpoint
 
         var details = IncidentWriter.Project(decision.Events.Select((e, i) => (e, (long)i + 1)));
         http.Response.Headers.ETag = ETags.For(details.Version);
-        return TypedResults.Created($"/api/v1/incidents/{id}", IncidentResource.From(details));
+        return TypedResults.Created($"/api/v1/incidents/{id}", IncidentResource.From(details, http));
     }
 
     private static async Task<IResult> Replay(HttpContext http, IDocumentSession session, ReportIdempotencyRecord seen, string requestHash)
@@ -169,7 +177,7 @@ public static class ReportIncidentEndpoint
         var details = await session.LoadAsync<IncidentDetails>(seen.IncidentId, http.RequestAborted);
         http.Response.Headers.ETag = ETags.For(details!.Version);
         http.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Created($"/api/v1/incidents/{seen.IncidentId}", IncidentResource.From(details));
+        return TypedResults.Created($"/api/v1/incidents/{seen.IncidentId}", IncidentResource.From(details, http));
     }
 
     /// <summary>Keys are scoped to the caller: two desks choosing the same key do not collide.</summary>

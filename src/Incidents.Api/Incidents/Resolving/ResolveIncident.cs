@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -22,6 +24,7 @@ public static class ResolveIncidentEndpoint
 {
     /// <summary>The cause is understood and dealt with. Outages and major events must be restored first.</summary>
     [WolverinePost("/api/v1/incidents/{id}/resolve", OperationId = "resolveIncident")]
+    [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, ResolveIncidentRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new ResolveIncidentValidator(), request) is { } invalid

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Wolverine;
 using Wolverine.Http;
 
@@ -18,6 +20,7 @@ public static class RestoreServiceEndpoint
 {
     /// <summary>The affected service works again: stops the restore clock.</summary>
     [WolverinePost("/api/v1/incidents/{id}/restore", OperationId = "restoreService")]
+    [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, RestoreServiceRequest? request, HttpContext http, IDocumentSession session,
         IMessageBus bus, TimeProvider clock) =>
         RequestValidation.Check(http, new RestoreServiceValidator(), request) is { } invalid

@@ -1,24 +1,33 @@
 using System.Text.Json;
 using Incidents.Api.Http;
+using Incidents.Api.Security.Integrity;
+using Incidents.Api.Security;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Timeline;
 
-/// <summary>One fact in an incident's life: what, who, when, and the whole event as stored.</summary>
+/// <summary>
+/// One fact in an incident's life: what, who (user id and display name; the system for SLA notices), when, why (the
+/// correlation id of the conversation and the causation id of the request or message that caused it), its link in the
+/// tamper-evident chain, and the whole event as stored (reporter contact masked for roles that do not call back).
+/// </summary>
 public sealed record TimelineEntry(
     long Version,
     long Sequence,
     string Type,
     DateTimeOffset At,
     DateTimeOffset RecordedAt,
-    Actor? By,
+    Actor By,
     string Summary,
     string? CorrelationId,
+    string? CausationId,
+    string? Hash,
     object Data);
 
 public sealed record IncidentTimeline(Guid IncidentId, long Version, IReadOnlyList<TimelineEntry> Entries);
@@ -27,13 +36,14 @@ public static class GetTimelineEndpoint
 {
     /// <summary>Every event of the incident in order, straight from its stream.</summary>
     [WolverineGet("/api/v1/incidents/{id}/timeline", OperationId = "getIncidentTimeline")]
+    [Authorize(Policy = Policies.ReadIncidents)]
     [Tags("Incidents")]
     [ProducesResponseType<IncidentTimeline>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
     {
         var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
-        if (events.Count == 0)
+        if (events.Count == 0 || (events[0].Data is IncidentReported { IsDrill: false } && IncidentAccess.SeesDrillsOnly(http)))
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }
@@ -44,10 +54,14 @@ public static class GetTimelineEndpoint
             JsonNamingPolicy.KebabCaseLower.ConvertName(e.EventType.Name),
             e.Data is IIncidentEvent fact ? fact.At : e.Timestamp,
             e.Timestamp,
-            (e.Data as IIncidentEvent)?.By,
+            (e.Data as IIncidentEvent)?.By ?? Actor.System,
             Describe(e.Data),
             e.CorrelationId,
-            e.Data)).ToList();
+            e.CausationId,
+            EventChain.StoredHash(e),
+            e.Data is IncidentReported reported
+                ? reported with { Reporter = IncidentAccess.ReporterFor(http, reported.Reporter) }
+                : e.Data)).ToList();
 
         http.Response.Headers.ETag = ETags.For(events[^1].Version);
         return TypedResults.Ok(new IncidentTimeline(id, events[^1].Version, entries));

@@ -1,9 +1,11 @@
 using Incidents.Api.Http;
 using Incidents.Api.Incidents.Listing;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Sla;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -36,6 +38,7 @@ public static class GetSlaBoardEndpoint
     /// worked on the same board, flagged) | exclude | only; <c>limit</c> incidents (default 100, max 500).
     /// </summary>
     [WolverineGet("/api/v1/sla/board", OperationId = "getSlaBoard")]
+    [Authorize(Policy = Policies.ReadIncidents)]
     [Tags("SLA")]
     [ProducesResponseType<SlaBoard>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
@@ -63,7 +66,8 @@ public static class GetSlaBoardEndpoint
             views = views.Where(x => x.AffectedSystem == system);
         }
 
-        views = (drills.Length == 0 ? DrillFilter.Include : drills[^1]) switch
+        var drillFilter = drills.Length == 0 ? DrillFilter.Include : drills[^1];
+        views = (IncidentAccess.SeesDrillsOnly(http) ? DrillFilter.Only : drillFilter) switch
         {
             DrillFilter.Exclude => views.Where(x => !x.IsDrill),
             DrillFilter.Only => views.Where(x => x.IsDrill),

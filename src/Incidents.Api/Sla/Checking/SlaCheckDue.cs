@@ -1,4 +1,5 @@
 using Incidents.Api.Incidents;
+using Incidents.Domain;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Sla;
 using JasperFx;
@@ -40,6 +41,8 @@ public static class SlaCheckBatchHandler
         {
             return;
         }
+
+        session.LastModifiedBy = Actor.System.Id;
 
         try
         {

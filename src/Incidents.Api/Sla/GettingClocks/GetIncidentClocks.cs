@@ -1,8 +1,10 @@
 using Incidents.Api.Http;
+using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Sla;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -39,13 +41,14 @@ public static class GetIncidentClocksEndpoint
 {
     /// <summary>Each SLA stage of the incident: target, due time, status, elapsed and remaining time, warnings.</summary>
     [WolverineGet("/api/v1/incidents/{id}/sla", OperationId = "getIncidentClocks")]
+    [Authorize(Policy = Policies.ReadIncidents)]
     [Tags("SLA")]
     [ProducesResponseType<IncidentClocksResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock)
     {
         var view = await session.LoadAsync<IncidentSlaView>(id, http.RequestAborted);
-        if (view?.State is not { } state)
+        if (view?.State is not { } state || !IncidentAccess.MaySee(http, state.IsDrill))
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Incidents.Api.Http;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Incidents.Api.Security;
+
+/// <summary>Bearer-token authentication, the role policies and the write rate limit, with problem answers for each refusal.</summary>
+public static class SecurityConfiguration
+{
+    public const string WritesRateLimit = "writes";
+
+    public static WebApplicationBuilder AddIncidentsSecurity(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(AuthSettings.Section).Get<AuthSettings>() ?? new AuthSettings();
+        settings.Validate(builder.Environment.EnvironmentName);
+        builder.Services.AddSingleton(settings);
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.NameClaimType = settings.NameClaim;
+                jwt.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
+                jwt.TokenValidationParameters.ValidAudience = settings.Audience;
+                jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+                if (settings.UsesDevelopmentKey)
+                {
+                    jwt.TokenValidationParameters.ValidIssuer = AuthSettings.DevelopmentIssuer;
+                    jwt.TokenValidationParameters.IssuerSigningKey = settings.DevelopmentKey();
+                    jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+                else
+                {
+                    jwt.Authority = settings.Authority;
+                    jwt.Audience = settings.Audience;
+                    jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+                }
+
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (RequestActor.From(context.Principal!, settings) is null)
+                        {
+                            context.Fail($"The token names no user: claim '{settings.IdClaim}' is missing or longer than {RequestActor.MaxLength} characters.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        var http = context.HttpContext;
+                        var invalid = context.AuthenticateFailure is not null;
+                        http.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
+                        await Problems.Result(Problems.Create(http, StatusCodes.Status401Unauthorized, "auth.unauthenticated",
+                                "Authentication required",
+                                invalid
+                                    ? "The bearer token is invalid or expired; get a new one (docs/security.md)."
+                                    : "Send a bearer token: Authorization: Bearer <token> (docs/security.md)."))
+                            .ExecuteAsync(http);
+                    },
+                };
+            });
+
+        builder.Services.AddAuthorization(authorization =>
+        {
+            foreach (var (policy, roles) in Policies.RolesOf)
+            {
+                authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+            }
+
+            // An endpoint that names no policy still needs a signed-in user; the matrix test makes sure none is forgotten.
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
+
+        var limits = builder.Configuration.GetSection("RateLimits:Writes");
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(WritesRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                RequestActor.From(http)?.Id ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.GetValue("TokenLimit", 40),
+                    TokensPerPeriod = limits.GetValue("TokensPerPeriod", 20),
+                    ReplenishmentPeriod = limits.GetValue("ReplenishmentPeriod", TimeSpan.FromSeconds(1)),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.OnRejected = async (context, _) =>
+            {
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Problems.Result(Problems.Create(http, StatusCodes.Status429TooManyRequests, "request.rate-limited",
+                    "Too many requests", $"Too many changes from you in a short time; try again in {seconds} s.")).ExecuteAsync(http);
+            };
+        });
+
+        return builder;
+    }
+
+    public static WebApplication UseIncidentsSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}
+
+/// <summary>A signed-in caller whose role does not allow the endpoint gets a 403 problem, like every other refusal.</summary>
+public sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden)
+        {
+            await IncidentAccess.Forbidden(context, "Your role does not allow this.").ExecuteAsync(context);
+            return;
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using Incidents.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Incidents.IntegrationTests.Security;
+
+/// <summary>
+/// The role matrix of docs/security.md, executable: every endpoint the app maps, called by every role and by an anonymous
+/// caller, answers 401, 403 or neither exactly as the matrix says. An endpoint without a row fails the test.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class AccessMatrixTests(ApiFixture api)
+{
+    private const string Anonymous = "anonymous";
+    private const string Hotline = "hotline";
+    private const string Responder = "responder";
+    private const string Drills = "drill-coordinator";
+    private const string Supervisor = "supervisor";
+    private const string Admin = "admin";
+
+    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin];
+    private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin];
+    private static readonly string[] Workers = [Hotline, Responder];
+    private static readonly string[] Desk = [Hotline];
+    private static readonly string[] Auditors = [Supervisor, Admin];
+
+    /// <summary>Who gets past authorization on each endpoint (mirrors the table in docs/security.md).</summary>
+    private static readonly Dictionary<string, string[]> Matrix = new()
+    {
+        ["GET /"] = Everyone,
+        ["GET /health/live"] = Everyone,
+        ["GET /health/ready"] = Everyone,
+        ["GET /openapi/{documentName}.json"] = Everyone,
+        ["GET /docs/{documentName?}"] = Everyone,
+        ["GET /docs/favicon.svg"] = Everyone,
+        ["GET /docs/scalar.aspnetcore.js"] = Everyone,
+        ["GET /docs/scalar.js"] = Everyone,
+        ["GET /api/v1/incidents"] = Readers,
+        ["GET /api/v1/incidents/{id}"] = Readers,
+        ["GET /api/v1/incidents/{id}/timeline"] = Readers,
+        ["GET /api/v1/incidents/{id}/sla"] = Readers,
+        ["GET /api/v1/sla/board"] = Readers,
+        ["POST /api/v1/incidents"] = [Hotline, Drills],
+        ["POST /api/v1/incidents/{id}/acknowledge"] = Workers,
+        ["POST /api/v1/incidents/{id}/responders/{responderId}/dispatch"] = Workers,
+        ["POST /api/v1/incidents/{id}/responders/{responderId}/arrival"] = Workers,
+        ["POST /api/v1/incidents/{id}/restore"] = Workers,
+        ["POST /api/v1/incidents/{id}/resolve"] = Workers,
+        ["POST /api/v1/incidents/{id}/comments"] = Workers,
+        ["POST /api/v1/incidents/{id}/responders"] = Desk,
+        ["POST /api/v1/incidents/{id}/reclassify"] = Desk,
+        ["POST /api/v1/incidents/{id}/close"] = Desk,
+        ["POST /api/v1/incidents/{id}/reopen"] = Desk,
+        ["POST /api/v1/incidents/{id}/cancel"] = Desk,
+        ["GET /api/v1/incidents/{id}/integrity"] = Auditors,
+        ["GET /api/v1/integrity"] = Auditors,
+    };
+
+    [Fact]
+    public async Task every_endpoint_answers_every_role_and_anonymous_as_the_matrix_says()
+    {
+        var mapped = MappedEndpoints();
+        mapped.Except(Matrix.Keys).ShouldBeEmpty("endpoints without a row in the role matrix (add them here and to docs/security.md)");
+        Matrix.Keys.Except(mapped).ShouldBeEmpty("matrix rows for endpoints the app no longer maps");
+
+        // A drill (drill coordinators see drills), acknowledged, with the test responder assigned (responders work what is theirs).
+        var desk = api.Client();
+        var response = await desk.ReportAsync(Drill($"matrix-{Guid.NewGuid():N}"));
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var id = (await IncidentsClient.ReadJsonAsync(response))["id"]!.GetValue<Guid>();
+        await desk.StepOkAsync(id, "acknowledge");
+        await desk.StepOkAsync(id, "responders", new { responderId = "eng-07", name = "Zhao Lei", team = "Cloud platform" });
+
+        var callers = new Dictionary<string, IncidentsClient>
+        {
+            [Anonymous] = api.Anonymous(),
+            [Hotline] = api.Client("desk-02", "Chen Jie", Hotline),
+            [Responder] = api.Client("eng-07", "Zhao Lei", Responder, team: "Cloud platform"),
+            [Drills] = api.Client("drill-01", "Sun Yu", Drills),
+            [Supervisor] = api.Client("sup-01", "Liu Yang", Supervisor),
+            [Admin] = api.Client("admin-01", "Ma Lin", Admin),
+        };
+
+        var wrong = new List<string>();
+        foreach (var (endpoint, allowed) in Matrix)
+        {
+            var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
+            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
+                .Replace("{documentName}", "v1").Replace("{documentName?}", "");
+            foreach (var (who, client) in callers)
+            {
+                var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method == "POST")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                var status = (await client.Http.SendAsync(request)).StatusCode;
+                var expected = allowed.Contains(who) ? "allowed" : who == Anonymous ? "401" : "403";
+                var actual = status switch
+                {
+                    HttpStatusCode.Unauthorized => "401",
+                    HttpStatusCode.Forbidden => "403",
+                    _ => "allowed",
+                };
+                if (actual != expected)
+                {
+                    wrong.Add($"{endpoint} as {who}: expected {expected}, got {(int)status}");
+                }
+            }
+        }
+
+        wrong.ShouldBeEmpty();
+    }
+
+    private List<string> MappedEndpoints() =>
+        api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => $"{method} {e.RoutePattern.RawText}"))
+            .Distinct()
+            .Order()
+            .ToList();
+
+    private static object Drill(string system) => new
+    {
+        title = "Drill: settlement database failover",
+        description = "Scheduled drill",
+        affectedSystem = system,
+        @class = "outage",
+        channel = "phone",
+        reporter = new { name = "Wang Fang", phone = "+86 10 8888 0000", email = "wang.fang@example.org" },
+        isDrill = true,
+    };
+}
