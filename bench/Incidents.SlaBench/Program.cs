@@ -51,6 +51,8 @@ internal static class SlaBenchmark
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
+            // No HTTP request is made here; production needs an OpenID Connect authority configured all the same.
+            web.UseSetting("Auth:Authority", "https://login.invalid/incidents");
             web.UseSetting("ConnectionStrings:Marten", benchConnection);
             web.UseSetting("ConnectionStrings:RabbitMq", rabbit);
             web.UseSetting("Sla:Policy:Name", "bench");

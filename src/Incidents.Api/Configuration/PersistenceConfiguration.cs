@@ -15,7 +15,7 @@ public static class PersistenceConfiguration
     /// <summary>Marten: the event store and read models in PostgreSQL, integrated with Wolverine's outbox.</summary>
     public static IServiceCollection AddIncidentsPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = ConnectionStrings.Require(configuration, ConnectionStrings.Marten);
+        var connectionString = Tuned(ConnectionStrings.Require(configuration, ConnectionStrings.Marten));
         services.AddMarten(options =>
             {
                 options.Connection(connectionString);
@@ -37,5 +37,28 @@ public static class PersistenceConfiguration
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql settings that pay off for Marten's repetitive SQL, unless the connection string says otherwise: prepare the
+    /// statements used more than once (PostgreSQL then skips parsing and planning them; roughly halves its CPU per
+    /// report, see docs/benchmarks.md) and keep them across pooled connections (no DISCARD ALL on return).
+    /// </summary>
+    public static string Tuned(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.ToLowerInvariant();
+        if (!given.Contains("max auto prepare", StringComparison.Ordinal))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.Contains("no reset on close", StringComparison.Ordinal))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 }
