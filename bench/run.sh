@@ -270,8 +270,9 @@ say "load: $CLIENTS clients, ${WARMUP} s warm-up + ${DURATION} s (log: ${GEN_LOG
 wait_quiet
 QUIET_API=$QUIET
 # CPU sampled inside the measurement window (start-up of the generator and its last second left out).
+INCIDENTS_BENCH_TOKEN="$(INCIDENTS_DEV_SIGNING_KEY="$BENCH_SIGNING_KEY" bash "$REPO/scripts/dev-token.sh" hotline bench-desk "Load Generator")"
+export INCIDENTS_BENCH_TOKEN
 run_sampled "$((WARMUP + 1))" "$((WARMUP + DURATION - 1))" \
-  INCIDENTS_BENCH_TOKEN="$(INCIDENTS_DEV_SIGNING_KEY="$BENCH_SIGNING_KEY" bash "$REPO/scripts/dev-token.sh" hotline bench-desk "Load Generator")" \
   "$GEN" --url "http://127.0.0.1:$PORT" --clients "$CLIENTS" --duration "$DURATION" --warmup "$WARMUP" >"$GEN_LOG" 2>&1 ||
   { cat "$GEN_LOG" >&2; die "load generator failed"; }
 API_CPU=$CPU_SHARE
