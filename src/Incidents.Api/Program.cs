@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
+using Incidents.Api.Drills;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
@@ -27,6 +28,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<SlaPolicyOptions>, SlaPolicyOptionsValidator>();
 builder.Services.AddSingleton<SlaPolicyProvider>();
+builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>

@@ -1,4 +1,6 @@
+using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
+using Incidents.Projections.Drills;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Incidents;
 using Incidents.Projections.Sla;
@@ -31,6 +33,19 @@ public static class ProjectionsRegistration
             .Duplicate(x => x.AffectedSystem)
             .Duplicate(x => x.IsDrill);
 
+        return options;
+    }
+
+    /// <summary>Registers the drill event types and the inline drill read model.</summary>
+    public static StoreOptions AddDrillProjections(this StoreOptions options)
+    {
+        options.Events.AddEventTypes(DrillEventTypes.All);
+        options.Projections.Add(new DrillDetailsProjection(), ProjectionLifecycle.Inline);
+        options.Schema.For<DrillDetails>()
+            .Duplicate(x => x.Status)
+            .Duplicate(x => x.Kind)
+            .Duplicate(x => x.AffectedSystem)
+            .Duplicate(x => x.PlannedStart);
         return options;
     }
 }

@@ -40,6 +40,17 @@ public static class OpenApiDocumentation
         ["getIncidentClocks"] = ("SLA clocks of an incident", "Each stage: status, target, due time, elapsed and remaining time, warnings, breach on record."),
         ["getSlaBoard"] = ("SLA board", "Every open SLA stage, least time left first, with warning and breached flags."),
         ["verifyIncidentIntegrity"] = ("Verify an incident's event chain", "Recomputes the hash chain of the incident's events and names the first broken link, if any."),
+        ["scheduleDrill"] = ("Schedule a drill", "Plans an exercise; at its planned start a durable timer reports the synthetic incident. 422 for a start in the past, an unknown system or an overlapping drill."),
+        ["getDrill"] = ("Get one drill", "The drill with its version as the ETag; If-None-Match with that ETag answers 304."),
+        ["listDrills"] = ("List drills", "Upcoming (still scheduled, soonest first), past (latest first) or all."),
+        ["rescheduleDrill"] = ("Reschedule a drill", "Moves a scheduled drill's planned start; the old start's timer then does nothing."),
+        ["startDrill"] = ("Start a drill by hand", "Reports the drill's synthetic incident now, as the timer would at the planned start."),
+        ["completeDrill"] = ("Complete a drill", "Ends a running drill with the objectives met and the lessons learned."),
+        ["cancelDrill"] = ("Cancel a drill", "Calls off a scheduled or running drill, with a reason. A finished drill: 409."),
+        ["getDrillScorecard"] = ("Drill scorecard", "Per SLA stage target against actual time, who acknowledged, objectives met, lessons learned."),
+        ["getDrillScorecardReport"] = ("Drill scorecard (Markdown)", "The scorecard as a printable Markdown report."),
+        ["getDrillCalendar"] = ("Drill calendar (iCalendar)", "An .ics feed of scheduled and running drills for calendar applications."),
+        ["getDrillCompliance"] = ("Yearly drill compliance", "Drills completed per kind in a year against the configured minimum (Drills:MinimumPerYear)."),
         ["verifyStoreIntegrity"] = ("Verify the whole event store", "Recomputes the hash chains of a page of incidents (after, limit); follow next for the rest. Stops at the first broken link."),
     };
 
@@ -56,6 +67,16 @@ public static class OpenApiDocumentation
             new("page", "Page number from 1.", JsonSchemaType.Integer),
             new("pageSize", "Items per page, 1 to 200 (default 50).", JsonSchemaType.Integer),
         ],
+        ["listDrills"] =
+        [
+            new("when", "all (default), upcoming or past."),
+            new("kind", "Kinds, repeated or comma-separated: cloud-platform-emergency-drill, data-disaster-recovery-drill, emergency-plan-exercise, security-incident-drill."),
+            new("status", "Statuses, repeated or comma-separated: scheduled, started, completed, cancelled."),
+            new("system", "Affected system, exact match."),
+            new("page", "Page number from 1.", JsonSchemaType.Integer),
+            new("pageSize", "Items per page, 1 to 200 (default 50).", JsonSchemaType.Integer),
+        ],
+        ["getDrillCompliance"] = [new("year", "Calendar year (default: this year).", JsonSchemaType.Integer)],
         ["getSlaBoard"] =
         [
             new("class", "Classes, repeated or comma-separated."),

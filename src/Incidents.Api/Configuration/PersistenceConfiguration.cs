@@ -28,6 +28,7 @@ public static class PersistenceConfiguration
                 options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
                 options.Events.UseIdentityMapForAggregates = true;
                 options.AddIncidentProjections();
+                options.AddDrillProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

@@ -9,7 +9,7 @@ public static class Roles
     /// <summary>An engineer: acknowledges any incident, works the ones assigned to them or their team.</summary>
     public const string Responder = "responder";
 
-    /// <summary>Runs drills: reports drill incidents and sees drills only.</summary>
+    /// <summary>Runs drills: schedules and ends them, reports drill incidents and sees drills only.</summary>
     public const string DrillCoordinator = "drill-coordinator";
 
     /// <summary>Reads everything, changes nothing; verifies the audit chain.</summary>
@@ -36,6 +36,12 @@ public static class Policies
     /// <summary>The desk's own steps: assign, reclassify, close, reopen, cancel.</summary>
     public const string RunIncidents = "incidents.run";
 
+    /// <summary>Schedule, reschedule, start, complete and cancel drills.</summary>
+    public const string ManageDrills = "drills.manage";
+
+    /// <summary>Read drill plans, scorecards, the drill calendar and the yearly compliance view.</summary>
+    public const string ReadDrills = "drills.read";
+
     /// <summary>Verify the tamper-evident event chain.</summary>
     public const string VerifyIntegrity = "integrity.verify";
 
@@ -47,5 +53,7 @@ public static class Policies
         [WorkIncidents] = [Roles.Hotline, Roles.Responder],
         [RunIncidents] = [Roles.Hotline],
         [VerifyIntegrity] = [Roles.Supervisor, Roles.Admin],
+        [ManageDrills] = [Roles.DrillCoordinator],
+        [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
     };
 }

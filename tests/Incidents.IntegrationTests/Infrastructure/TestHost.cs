@@ -31,6 +31,13 @@ public static class TestHost
         ["Sla:CheckPollingInterval"] = "00:00:00.200",
     };
 
+    /// <summary>The systems drills may run on in tests: the production defaults and one per drill test.</summary>
+    public static readonly IReadOnlyList<string> DrillSystems =
+    [
+        "medical-insurance-settlement", "claims-analysis-portal", "cloud-platform", "data-warehouse",
+        .. Enumerable.Range(1, 20).Select(i => $"drill-test-{i}"),
+    ];
+
     public static WebApplicationFactory<Program> Create(string database, IReadOnlyDictionary<string, string>? settings = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
@@ -43,6 +50,12 @@ public static class TestHost
             // The suite writes fast from few users; the rate-limit tests start their own host with small limits.
             web.UseSetting("RateLimits:Writes:TokenLimit", "100000");
             web.UseSetting("RateLimits:Writes:TokensPerPeriod", "100000");
+            // Drills need a known system each; tests keep their drills apart by using systems of their own.
+            foreach (var (system, index) in DrillSystems.Select((s, i) => (s, i)))
+            {
+                web.UseSetting($"Drills:Systems:{index}", system);
+            }
+
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 web.UseSetting(key, value);

@@ -26,6 +26,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private static readonly string[] Workers = [Hotline, Responder];
     private static readonly string[] Desk = [Hotline];
     private static readonly string[] Auditors = [Supervisor, Admin];
+    private static readonly string[] DrillReaders = [Drills, Supervisor, Admin];
+    private static readonly string[] Coordinators = [Drills];
 
     /// <summary>Who gets past authorization on each endpoint (mirrors the table in docs/security.md).</summary>
     private static readonly Dictionary<string, string[]> Matrix = new()
@@ -57,6 +59,17 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/incidents/{id}/cancel"] = Desk,
         ["GET /api/v1/incidents/{id}/integrity"] = Auditors,
         ["GET /api/v1/integrity"] = Auditors,
+        ["GET /api/v1/drills"] = DrillReaders,
+        ["GET /api/v1/drills/{id}"] = DrillReaders,
+        ["GET /api/v1/drills/{id}/scorecard"] = DrillReaders,
+        ["GET /api/v1/drills/{id}/scorecard.md"] = DrillReaders,
+        ["GET /api/v1/drills/calendar.ics"] = DrillReaders,
+        ["GET /api/v1/drills/compliance"] = DrillReaders,
+        ["POST /api/v1/drills"] = Coordinators,
+        ["POST /api/v1/drills/{id}/reschedule"] = Coordinators,
+        ["POST /api/v1/drills/{id}/start"] = Coordinators,
+        ["POST /api/v1/drills/{id}/complete"] = Coordinators,
+        ["POST /api/v1/drills/{id}/cancel"] = Coordinators,
     };
 
     [Fact]

@@ -1,0 +1,40 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain.Drills;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Cancelling;
+
+public sealed record CancelDrillRequest(string? Reason);
+
+public sealed class CancelDrillValidator : AbstractValidator<CancelDrillRequest>
+{
+    public CancelDrillValidator() => RuleFor(x => x.Reason).NotEmpty().MaximumLength(FieldLimits.Reason);
+}
+
+public static class CancelDrillEndpoint
+{
+    /// <summary>Calls off a scheduled or running drill (a running drill's incident is left to the desk). A finished drill: 409.</summary>
+    [WolverinePost("/api/v1/drills/{id}/cancel", OperationId = "cancelDrill")]
+    [Authorize(Policy = Policies.ManageDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    public static async Task<IResult> Post(Guid id, CancelDrillRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock)
+    {
+        if (RequestValidation.Check(http, new CancelDrillValidator(), request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await DrillWriter.Execute(http, session, bus, clock, id, (drill, actor, now) =>
+            Task.FromResult(DrillDecider.Decide(new CancelDrill(request!.Reason!.Trim(), actor), drill, now)));
+    }
+}

@@ -1,0 +1,48 @@
+using FluentValidation;
+using Incidents.Api.Drills.Scheduling;
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain.Drills;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Completing;
+
+public sealed record CompleteDrillRequest(List<string>? ObjectivesMet, string? LessonsLearned);
+
+public sealed class CompleteDrillValidator : AbstractValidator<CompleteDrillRequest>
+{
+    public CompleteDrillValidator()
+    {
+        RuleFor(x => x.ObjectivesMet).Must(l => l is null || l.Count <= ScheduleDrillValidator.MaxListLength);
+        RuleForEach(x => x.ObjectivesMet).NotEmpty().MaximumLength(DrillLimits.Entry);
+        RuleFor(x => x.LessonsLearned).MaximumLength(DrillLimits.Text);
+    }
+}
+
+public static class CompleteDrillEndpoint
+{
+    /// <summary>Ends a running drill: which of its objectives were met, and the lessons learned (free text). Then read the scorecard.</summary>
+    [WolverinePost("/api/v1/drills/{id}/complete", OperationId = "completeDrill")]
+    [Authorize(Policy = Policies.ManageDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
+    public static async Task<IResult> Post(Guid id, CompleteDrillRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock)
+    {
+        if (RequestValidation.Check(http, new CompleteDrillValidator(), request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var met = (request!.ObjectivesMet ?? []).Select(o => o.Trim()).ToList();
+        return await DrillWriter.Execute(http, session, bus, clock, id, (drill, actor, now) =>
+            Task.FromResult(DrillDecider.Decide(new CompleteDrill(met, request.LessonsLearned?.Trim() ?? "", actor), drill, now)));
+    }
+}

@@ -1,0 +1,47 @@
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain.Drills;
+using Incidents.Projections.Drills;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Compliance;
+
+public sealed record KindCompliance(DrillKind Kind, int Required, int Completed, bool Met, IReadOnlyList<Guid> Drills);
+
+public sealed record DrillCompliance(int Year, bool Compliant, IReadOnlyList<KindCompliance> Kinds);
+
+public static class GetComplianceEndpoint
+{
+    /// <summary>Drills completed per kind in a calendar year (UTC, by completion time) against the configured minimum.</summary>
+    [WolverineGet("/api/v1/drills/compliance", OperationId = "getDrillCompliance")]
+    [Authorize(Policy = Policies.ReadDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillCompliance>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    public static async Task<IResult> Get(HttpContext http, IQuerySession session, TimeProvider clock, IOptions<DrillOptions> options)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var year = QueryValues.Int(http.Request.Query, "year", clock.GetUtcNow().Year, 2000, 2100, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(http, errors);
+        }
+
+        var from = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var to = from.AddYears(1);
+        var completed = await session.Query<DrillDetails>()
+            .Where(d => d.Status == DrillStatus.Completed && d.CompletedAt >= from && d.CompletedAt < to)
+            .ToListAsync(http.RequestAborted);
+
+        var kinds = options.Value.Minimums().Select(m =>
+        {
+            var done = completed.Where(d => d.Kind == m.Key).OrderBy(d => d.CompletedAt).Select(d => d.Id).ToList();
+            return new KindCompliance(m.Key, m.Value, done.Count, done.Count >= m.Value, done);
+        }).OrderBy(k => k.Kind).ToList();
+        return TypedResults.Ok(new DrillCompliance(year, kinds.All(k => k.Met), kinds));
+    }
+}

@@ -1,0 +1,49 @@
+using Incidents.Domain;
+using Incidents.Domain.Drills;
+using Incidents.Domain.Incidents;
+using Incidents.Projections.Drills;
+
+namespace Incidents.Api.Drills;
+
+public sealed record DrillScenarioResource(IncidentClass Class, string AffectedSystem, string Script);
+
+public sealed record DrillLinks(string Self, string? Incident, string Scorecard);
+
+/// <summary>A drill as the API shows it. <c>version</c> is also sent as the ETag.</summary>
+public sealed record DrillResource(
+    Guid Id,
+    long Version,
+    string Title,
+    DrillKind Kind,
+    DrillStatus Status,
+    DrillScenarioResource Scenario,
+    DateTimeOffset PlannedStart,
+    DateTimeOffset PlannedEnd,
+    TimeSpan ExpectedDuration,
+    IReadOnlyList<string> Participants,
+    IReadOnlyList<string> Observers,
+    IReadOnlyList<string> Objectives,
+    Actor ScheduledBy,
+    DateTimeOffset ScheduledAt,
+    int RescheduleCount,
+    Guid? IncidentId,
+    DateTimeOffset? StartedAt,
+    Actor? StartedBy,
+    bool StartedByHand,
+    DateTimeOffset? CompletedAt,
+    Actor? CompletedBy,
+    IReadOnlyList<string> ObjectivesMet,
+    string? LessonsLearned,
+    DateTimeOffset? CancelledAt,
+    string? CancellationReason,
+    DateTimeOffset LastChangedAt,
+    DrillLinks Links)
+{
+    public static DrillResource From(DrillDetails d) => new(
+        d.Id, d.Version, d.Title, d.Kind, d.Status, new DrillScenarioResource(d.Class, d.AffectedSystem, d.Script),
+        d.PlannedStart, d.PlannedEnd, d.ExpectedDuration, d.Participants, d.Observers, d.Objectives, d.ScheduledBy, d.ScheduledAt,
+        d.RescheduleCount, d.IncidentId, d.StartedAt, d.StartedBy, d.StartedByHand, d.CompletedAt, d.CompletedBy, d.ObjectivesMet,
+        d.LessonsLearned, d.CancelledAt, d.CancellationReason, d.LastChangedAt,
+        new DrillLinks($"/api/v1/drills/{d.Id}", d.IncidentId is { } incident ? $"/api/v1/incidents/{incident}" : null,
+            $"/api/v1/drills/{d.Id}/scorecard"));
+}

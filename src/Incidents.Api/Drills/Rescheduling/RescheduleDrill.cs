@@ -1,0 +1,51 @@
+using FluentValidation;
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain.Drills;
+using Incidents.Projections.Drills;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Rescheduling;
+
+public sealed record RescheduleDrillRequest(DateTimeOffset? PlannedStart, string? Reason);
+
+public sealed class RescheduleDrillValidator : AbstractValidator<RescheduleDrillRequest>
+{
+    public RescheduleDrillValidator()
+    {
+        RuleFor(x => x.PlannedStart).NotNull();
+        RuleFor(x => x.Reason).MaximumLength(FieldLimits.Reason);
+    }
+}
+
+public static class RescheduleDrillEndpoint
+{
+    /// <summary>Moves a scheduled drill; the timer of the old start then does nothing, a new one is set for the new start.</summary>
+    [WolverinePost("/api/v1/drills/{id}/reschedule", OperationId = "rescheduleDrill")]
+    [Authorize(Policy = Policies.ManageDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
+    public static async Task<IResult> Post(Guid id, RescheduleDrillRequest? request, HttpContext http, IDocumentSession session,
+        IMessageBus bus, TimeProvider clock, IOptions<DrillOptions> options)
+    {
+        if (RequestValidation.Check(http, new RescheduleDrillValidator(), request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await DrillWriter.Execute(http, session, bus, clock, id, async (drill, actor, now) =>
+        {
+            var bookings = await DrillWriter.BookingsAsync(session, options.Value, drill.Scenario.AffectedSystem, http.RequestAborted);
+            var reason = string.IsNullOrWhiteSpace(request!.Reason) ? null : request.Reason.Trim();
+            return DrillDecider.Decide(new RescheduleDrill(request.PlannedStart!.Value.ToUniversalTime(), reason, actor), drill, bookings, now);
+        });
+    }
+}

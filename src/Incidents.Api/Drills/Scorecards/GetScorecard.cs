@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain;
+using Incidents.Domain.Drills;
+using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
+using Incidents.Projections.Drills;
+using Incidents.Projections.Incidents;
+using Incidents.Projections.Sla;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Scorecards;
+
+/// <summary>One SLA stage of the drill's incident: the target against the time it actually took.</summary>
+public sealed record StageScore(SlaStage Stage, TimeSpan? Target, DateTimeOffset? DueAt, DateTimeOffset? StoppedAt, TimeSpan Actual,
+    SlaStageStatus Outcome, bool Met);
+
+public sealed record ObjectiveScore(string Objective, bool Met);
+
+public sealed record NotificationScore(string Note);
+
+/// <summary>How the drill went, computed with the same SLA engine as for real incidents.</summary>
+public sealed record DrillScorecard(
+    Guid DrillId,
+    string Title,
+    DrillKind Kind,
+    DrillStatus Status,
+    string AffectedSystem,
+    DateTimeOffset PlannedStart,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    Guid? IncidentId,
+    IncidentStatus? IncidentStatus,
+    IncidentClass? IncidentClass,
+    string? SlaPolicy,
+    IReadOnlyList<StageScore> Stages,
+    Actor? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt,
+    IReadOnlyList<string> RespondersOnSite,
+    IReadOnlyList<ObjectiveScore> Objectives,
+    string? LessonsLearned,
+    NotificationScore Notifications,
+    DateTimeOffset EvaluatedAt);
+
+public static class GetScorecardEndpoint
+{
+    /// <summary>The drill's scorecard as JSON: per SLA stage target vs actual, who acknowledged, objectives, lessons learned.</summary>
+    [WolverineGet("/api/v1/drills/{id}/scorecard", OperationId = "getDrillScorecard")]
+    [Authorize(Policy = Policies.ReadDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillScorecard>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock) =>
+        await Build(id, http, session, clock) is { } card ? TypedResults.Ok(card) : Problems.From(http, DrillErrors.NotFound(id));
+
+    /// <summary>The same scorecard as a printable Markdown report.</summary>
+    [WolverineGet("/api/v1/drills/{id}/scorecard.md", OperationId = "getDrillScorecardReport")]
+    [Authorize(Policy = Policies.ReadDrills)]
+    [Tags("Drills")]
+    [Produces("text/markdown")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    public static async Task<IResult> GetReport(Guid id, HttpContext http, IQuerySession session, TimeProvider clock) =>
+        await Build(id, http, session, clock) is { } card
+            ? TypedResults.Text(ScorecardReport.Markdown(card), "text/markdown; charset=utf-8")
+            : Problems.From(http, DrillErrors.NotFound(id));
+
+    public static async Task<DrillScorecard?> Build(Guid id, HttpContext http, IQuerySession session, TimeProvider clock)
+    {
+        var ct = http.RequestAborted;
+        if (await session.LoadAsync<DrillDetails>(id, ct) is not { } drill)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        IncidentDetails? incident = null;
+        IncidentSlaView? sla = null;
+        if (drill.IncidentId is { } incidentId)
+        {
+            incident = await session.LoadAsync<IncidentDetails>(incidentId, ct);
+            sla = await session.LoadAsync<IncidentSlaView>(incidentId, ct);
+        }
+
+        var stages = sla?.State is { } state
+            ? SlaClock.Evaluate(state, now).Select(s => new StageScore(s.Stage, s.Target, s.DueAt, s.StoppedAt, s.Elapsed, s.Status,
+                s.Status == SlaStageStatus.Met)).ToList()
+            : [];
+        return new DrillScorecard(
+            drill.Id, drill.Title, drill.Kind, drill.Status, drill.AffectedSystem, drill.PlannedStart, drill.StartedAt, drill.CompletedAt,
+            drill.IncidentId, incident?.Status, incident?.Class, incident is null ? null : $"{incident.SlaPolicyName} v{incident.SlaPolicyVersion}",
+            stages, incident?.AcknowledgedBy, incident?.AcknowledgedAt,
+            incident?.Responders.Where(r => r.ArrivedAt is not null).Select(r => $"{r.Name} ({r.Id}) at {r.ArrivedAt:O}").ToList() ?? [],
+            drill.Objectives.Select(o => new ObjectiveScore(o, drill.ObjectivesMet.Contains(o))).ToList(),
+            drill.LessonsLearned,
+            new NotificationScore("None recorded yet: delivery reports come with the dispatch worker (issue #4). "
+                + "Every message this drill's incident published carries isDrill: true."),
+            now);
+    }
+}
+
+/// <summary>Renders a scorecard as Markdown for printing or pasting into the drill report.</summary>
+public static class ScorecardReport
+{
+    public static string Markdown(DrillScorecard card)
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"# Drill scorecard: {Escape(card.Title)}").AppendLine();
+        md.AppendLine(inv, $"- Drill: `{card.DrillId}` ({Name(card.Kind)}), status **{Name(card.Status)}**");
+        md.AppendLine(inv, $"- System: {Escape(card.AffectedSystem)}; planned start {card.PlannedStart:u}; started {Time(card.StartedAt)}; completed {Time(card.CompletedAt)}");
+        md.AppendLine(inv, $"- Synthetic incident: {(card.IncidentId is { } i ? $"`{i}` ({Name(card.IncidentClass)}, {Name(card.IncidentStatus)})" : "not reported yet")}; SLA policy {card.SlaPolicy ?? "—"}");
+        md.AppendLine().AppendLine("## SLA stages").AppendLine();
+        md.AppendLine("| stage | target | actual | outcome |").AppendLine("| --- | --- | --- | --- |");
+        foreach (var s in card.Stages)
+        {
+            md.AppendLine(inv, $"| {Name(s.Stage)} | {Duration(s.Target)} | {Duration(s.Actual)}{(s.StoppedAt is null ? " (still open)" : "")} | {(s.Met ? "met" : Name(s.Outcome))} |");
+        }
+
+        if (card.Stages.Count == 0)
+        {
+            md.AppendLine("| — | — | — | the drill has not started |");
+        }
+
+        md.AppendLine().AppendLine("## People").AppendLine();
+        md.AppendLine(inv, $"- Acknowledged by: {(card.AcknowledgedBy is { } by ? $"{Escape(by.Name)} ({Escape(by.Id)}) at {card.AcknowledgedAt:u}" : "nobody yet")}");
+        md.AppendLine(inv, $"- On site: {(card.RespondersOnSite.Count == 0 ? "nobody" : Escape(string.Join("; ", card.RespondersOnSite)))}");
+        md.AppendLine().AppendLine("## Notifications").AppendLine().AppendLine(card.Notifications.Note);
+        md.AppendLine().AppendLine("## Objectives").AppendLine();
+        foreach (var o in card.Objectives)
+        {
+            md.AppendLine(inv, $"- [{(o.Met ? "x" : " ")}] {Escape(o.Objective)}");
+        }
+
+        md.AppendLine().AppendLine("## Lessons learned").AppendLine();
+        md.AppendLine(string.IsNullOrWhiteSpace(card.LessonsLearned) ? "None recorded." : Escape(card.LessonsLearned));
+        md.AppendLine().AppendLine(inv, $"_Evaluated at {card.EvaluatedAt:u}._");
+        return md.ToString();
+    }
+
+    private static string Name<T>(T value) where T : struct, Enum => QueryValues.Name(value);
+
+    private static string Name<T>(T? value) where T : struct, Enum => value is { } v ? QueryValues.Name(v) : "—";
+
+    private static string Time(DateTimeOffset? at) => at is { } t ? t.ToString("u", CultureInfo.InvariantCulture) : "—";
+
+    private static string Duration(TimeSpan? span) => span is { } s ? System.Xml.XmlConvert.ToString(s) : "—";
+
+    /// <summary>Keeps user text from breaking the table or injecting markup.</summary>
+    private static string Escape(string text) => text.Replace("|", "\\|").Replace("<", "&lt;").Replace("\r", "").Replace("\n", " ");
+}

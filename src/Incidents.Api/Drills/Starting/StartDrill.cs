@@ -1,0 +1,123 @@
+using Incidents.Api.Http;
+using Incidents.Api.Incidents;
+using Incidents.Api.Security;
+using Incidents.Api.Sla;
+using Incidents.Api.Sla.Checking;
+using Incidents.Domain;
+using Incidents.Domain.Drills;
+using Incidents.Domain.Incidents;
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Incidents.Api.Drills.Starting;
+
+/// <summary>
+/// A hint that a drill is planned to start at <see cref="PlannedStart"/>: a durable scheduled message (stored in
+/// PostgreSQL, survives restarts, handled once across nodes). The handler trusts the stream, not the hint: it starts
+/// the drill only if it is still scheduled for exactly that start, so duplicated or stale timers do no harm.
+/// </summary>
+public sealed record DrillStartDue(Guid DrillId, DateTimeOffset PlannedStart);
+
+public static class DrillStartDueHandler
+{
+    public static async Task Handle(DrillStartDue due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+        SlaPolicyProvider policies, CancellationToken cancellation)
+    {
+        session.LastModifiedBy = Actor.System.Id;
+        // Refusals (rescheduled, started by hand, cancelled) are the normal fate of a stale timer: nothing to do.
+        // A concurrent writer makes the commit throw; Wolverine retries and the retry sees the new state.
+        await DrillStarter.Start(session, bus, clock, policies, due.DrillId, due.PlannedStart, Actor.System, cancellation);
+    }
+}
+
+/// <summary>
+/// Starting a drill: its synthetic incident is reported through the same decider as any report (drill flag, drill id,
+/// the SLA policy in force, the first SLA check, the integration events) and <see cref="DrillStarted"/> is appended to
+/// the drill, all in one transaction.
+/// </summary>
+public static class DrillStarter
+{
+    public const string TitlePrefix = "【演练/DRILL】 ";
+
+    /// <summary>Returns the refusal, or null when the drill started (the changes are saved).</summary>
+    public static async Task<DomainError?> Start(IDocumentSession session, IMessageBus bus, TimeProvider clock, SlaPolicyProvider policies,
+        Guid drillId, DateTimeOffset? forPlannedStart, Actor actor, CancellationToken ct)
+    {
+        var stored = await session.Events.FetchStreamAsync(drillId, token: ct);
+        if (stored.Count == 0 || Drill.From(stored.Select(e => e.Data)) is not { } drill)
+        {
+            return DrillErrors.NotFound(drillId);
+        }
+
+        var now = clock.GetUtcNow();
+        var incidentId = Guid.CreateVersion7();
+        var started = DrillDecider.Decide(new StartDrill(incidentId, forPlannedStart, actor), drill, now);
+        if (started.Error is { } refused)
+        {
+            return refused;
+        }
+
+        var reported = IncidentDecider.Decide(new ReportIncident(
+            incidentId,
+            TitlePrefix + drill.Title,
+            drill.Scenario.Script,
+            drill.Scenario.AffectedSystem,
+            drill.Scenario.Class,
+            IntakeChannel.Phone,
+            new Reporter($"Drill script ({drill.ScheduledBy.Name})", null, null),
+            IsDrill: true,
+            DrillId: drill.Id,
+            policies.Current,
+            actor), null, now);
+        if (reported.Error is { } error)
+        {
+            return error;
+        }
+
+        session.Events.StartStream<Incident>(incidentId, reported.Events);
+        session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
+        await IncidentWriter.PublishIntegrationEvents(bus, null, 0, reported.Events);
+        await SlaScheduling.ScheduleNextCheck(bus, incidentId, null, reported.Events, now);
+        await session.SaveChangesAsync(ct);
+        return null;
+    }
+}
+
+public static class StartDrillEndpoint
+{
+    /// <summary>Starts a scheduled drill now, by hand (before or instead of its planned start).</summary>
+    [WolverinePost("/api/v1/drills/{id}/start", OperationId = "startDrill")]
+    [Authorize(Policy = Policies.ManageDrills)]
+    [Tags("Drills")]
+    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    public static async Task<IResult> Post(Guid id, HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+        SlaPolicyProvider policies)
+    {
+        if (RequestActor.From(http) is not { } actor)
+        {
+            return RequestActor.Missing(http);
+        }
+
+        Audit.Stamp(session, http, actor);
+        try
+        {
+            if (await DrillStarter.Start(session, bus, clock, policies, id, null, actor, http.RequestAborted) is { } error)
+            {
+                return Problems.From(http, error);
+            }
+        }
+        catch (ConcurrencyException)
+        {
+            return DrillWriter.ConcurrentChange(http, id);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
+        return DrillWriter.Answer(http, events.Select(e => (e.Data, e.Version)));
+    }
+}

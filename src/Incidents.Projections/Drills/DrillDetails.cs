@@ -1,0 +1,154 @@
+using Incidents.Domain;
+using Incidents.Domain.Drills;
+using Incidents.Domain.Incidents;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace Incidents.Projections.Drills;
+
+/// <summary>The read model of one drill (plan, state, outcome), kept inline with its events.</summary>
+public sealed class DrillDetails
+{
+    public Guid Id { get; set; }
+
+    public long Version { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public DrillKind Kind { get; set; }
+
+    public DrillStatus Status { get; set; }
+
+    public IncidentClass Class { get; set; }
+
+    public string AffectedSystem { get; set; } = "";
+
+    public string Script { get; set; } = "";
+
+    public DateTimeOffset PlannedStart { get; set; }
+
+    public DateTimeOffset PlannedEnd { get; set; }
+
+    public TimeSpan ExpectedDuration { get; set; }
+
+    public List<string> Participants { get; set; } = [];
+
+    public List<string> Observers { get; set; } = [];
+
+    public List<string> Objectives { get; set; } = [];
+
+    public Actor ScheduledBy { get; set; } = Actor.System;
+
+    public DateTimeOffset ScheduledAt { get; set; }
+
+    public int RescheduleCount { get; set; }
+
+    public Guid? IncidentId { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public Actor? StartedBy { get; set; }
+
+    public bool StartedByHand { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public Actor? CompletedBy { get; set; }
+
+    public List<string> ObjectivesMet { get; set; } = [];
+
+    public string? LessonsLearned { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    public string? CancellationReason { get; set; }
+
+    public DateTimeOffset LastChangedAt { get; set; }
+}
+
+/// <summary>Builds <see cref="DrillDetails"/> from a drill's stream.</summary>
+public sealed class DrillDetailsProjection : SingleStreamProjection<DrillDetails, Guid>
+{
+    public DrillDetailsProjection()
+    {
+        foreach (var type in DrillEventTypes.All)
+        {
+            IncludeType(type);
+        }
+    }
+
+    public override DrillDetails? Evolve(DrillDetails? snapshot, Guid id, IEvent e) => Project(snapshot, e.Data, e.Version);
+
+    /// <summary>Applies one event at its stream version; public so a writer holding the events can answer without a read.</summary>
+    public static DrillDetails? Project(DrillDetails? snapshot, object data, long version)
+    {
+        var view = (snapshot, data) switch
+        {
+            (_, DrillScheduled e) => new DrillDetails
+            {
+                Id = e.DrillId,
+                Title = e.Title,
+                Kind = e.Kind,
+                Status = DrillStatus.Scheduled,
+                Class = e.Scenario.Class,
+                AffectedSystem = e.Scenario.AffectedSystem,
+                Script = e.Scenario.Script,
+                PlannedStart = e.PlannedStart,
+                PlannedEnd = e.PlannedStart + e.ExpectedDuration,
+                ExpectedDuration = e.ExpectedDuration,
+                Participants = [.. e.Participants],
+                Observers = [.. e.Observers],
+                Objectives = [.. e.Objectives],
+                ScheduledBy = e.By,
+                ScheduledAt = e.At,
+            },
+            (null, _) => null,
+            (var s, DrillRescheduled e) => Change(s, v =>
+            {
+                v.PlannedStart = e.To;
+                v.PlannedEnd = e.To + v.ExpectedDuration;
+                v.RescheduleCount++;
+            }),
+            (var s, DrillStarted e) => Change(s, v =>
+            {
+                v.Status = DrillStatus.Started;
+                v.IncidentId = e.IncidentId;
+                v.StartedAt = e.At;
+                v.StartedBy = e.By;
+                v.StartedByHand = e.StartedByHand;
+            }),
+            (var s, DrillCompleted e) => Change(s, v =>
+            {
+                v.Status = DrillStatus.Completed;
+                v.CompletedAt = e.At;
+                v.CompletedBy = e.By;
+                v.ObjectivesMet = [.. e.ObjectivesMet];
+                v.LessonsLearned = e.LessonsLearned;
+            }),
+            (var s, DrillCancelled e) => Change(s, v =>
+            {
+                v.Status = DrillStatus.Cancelled;
+                v.CancelledAt = e.At;
+                v.CancellationReason = e.Reason;
+            }),
+            (var s, _) => s,
+        };
+
+        if (view is not null)
+        {
+            view.Version = version;
+            if (data is IDrillEvent drillEvent)
+            {
+                view.LastChangedAt = drillEvent.At;
+            }
+        }
+
+        return view;
+    }
+
+    private static DrillDetails Change(DrillDetails view, Action<DrillDetails> change)
+    {
+        change(view);
+        return view;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Incidents.IntegrationTests.Infrastructure;
+
+namespace Incidents.IntegrationTests.Drills;
+
+/// <summary>
+/// The drill end to end, on the short SLA policy: scheduled a few seconds ahead, it starts by itself, its synthetic incident
+/// is worked to close through the normal API, the scorecard tells how it went, and production lists never show it.
+/// </summary>
+[Collection(SlaCollection.Name)]
+public sealed class DrillScenarioTests(SlaFixture api)
+{
+    private IncidentsClient Coordinator => api.Client("drill-01", "Sun Yu", "drill-coordinator");
+
+    [Fact]
+    public async Task a_drill_scheduled_seconds_ahead_starts_by_itself_is_worked_to_close_and_scores()
+    {
+        const string system = "drill-test-1";
+        var coordinator = Coordinator;
+        var desk = api.Client();
+        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan(system, DateTimeOffset.UtcNow.AddSeconds(2)));
+        (await coordinator.DrillAsync(drillId))["status"]!.GetValue<string>().ShouldBe("scheduled");
+
+        var started = await Eventually.GetAsync(() => coordinator.DrillAsync(drillId), d => d["status"]!.GetValue<string>() == "started",
+            TimeSpan.FromSeconds(15), "the drill to start by itself");
+        started["startedByHand"]!.GetValue<bool>().ShouldBeFalse();
+        var incidentId = started["incidentId"]!.GetValue<Guid>();
+
+        var incident = await desk.GetAsync(incidentId);
+        incident["isDrill"]!.GetValue<bool>().ShouldBeTrue();
+        incident["drillId"]!.GetValue<Guid>().ShouldBe(drillId);
+        incident["title"]!.GetValue<string>().ShouldStartWith("【演练/DRILL】");
+        incident["class"]!.GetValue<string>().ShouldBe("outage");
+        incident["affectedSystem"]!.GetValue<string>().ShouldBe(system);
+
+        // Production lists leave it out; an explicit filter shows it.
+        (await desk.GetJsonAsync($"/api/v1/incidents?system={system}"))["total"]!.GetValue<long>().ShouldBe(0);
+        (await desk.GetJsonAsync($"/api/v1/incidents?system={system}&drills=only"))["total"]!.GetValue<long>().ShouldBe(1);
+
+        // Worked through the normal API, as a real incident.
+        await desk.StepOkAsync(incidentId, "acknowledge");
+        await desk.StepOkAsync(incidentId, "responders", new { responderId = "eng-07", name = "Zhao Lei", team = "Cloud platform" });
+        await desk.StepOkAsync(incidentId, "responders/eng-07/dispatch", new { note = "Drill" });
+        await desk.StepOkAsync(incidentId, "responders/eng-07/arrival");
+        await desk.StepOkAsync(incidentId, "restore", new { summary = "Failed over" });
+        await desk.StepOkAsync(incidentId, "resolve", new { summary = "Drill done", cause = "other" });
+        await desk.StepOkAsync(incidentId, "close", new { satisfaction = 5 });
+
+        var completed = await coordinator.DrillStepOkAsync(drillId, "complete",
+            new { objectivesMet = new[] { "acknowledge within the clock" }, lessonsLearned = "Runbook step 4 is outdated." });
+        completed["status"]!.GetValue<string>().ShouldBe("completed");
+
+        var card = await api.Client("sup-01", "Liu Yang", "supervisor").GetJsonAsync($"/api/v1/drills/{drillId}/scorecard");
+        card["incidentId"]!.GetValue<Guid>().ShouldBe(incidentId);
+        card["incidentStatus"]!.GetValue<string>().ShouldBe("closed");
+        card["acknowledgedBy"]!["id"]!.GetValue<string>().ShouldBe("desk-01");
+        var stages = card["stages"]!.AsArray();
+        stages.Select(s => s!["stage"]!.GetValue<string>()).ShouldBe(["acknowledge", "on-site", "restore"]);
+        stages.Select(s => s!["target"]!.GetValue<string>()).ShouldBe(["PT2S", "PT4S", "PT6S"]);
+        foreach (var stage in stages)
+        {
+            // Met exactly when the actual time is within the target, as the SLA engine says for real incidents.
+            var withinTarget = System.Xml.XmlConvert.ToTimeSpan(stage!["actual"]!.GetValue<string>())
+                <= System.Xml.XmlConvert.ToTimeSpan(stage["target"]!.GetValue<string>());
+            stage["met"]!.GetValue<bool>().ShouldBe(withinTarget, stage.ToJsonString());
+            stage["outcome"]!.GetValue<string>().ShouldBe(withinTarget ? "met" : "met-late");
+        }
+
+        card["objectives"]!.AsArray().Select(o => (o!["objective"]!.GetValue<string>(), o["met"]!.GetValue<bool>()))
+            .ShouldBe([("acknowledge within the clock", true), ("restore within the clock", false)]);
+        card["lessonsLearned"]!.GetValue<string>().ShouldBe("Runbook step 4 is outdated.");
+
+        var report = await coordinator.Http.GetAsync($"/api/v1/drills/{drillId}/scorecard.md");
+        report.StatusCode.ShouldBe(HttpStatusCode.OK);
+        report.Content.Headers.ContentType!.MediaType.ShouldBe("text/markdown");
+        var markdown = await report.Content.ReadAsStringAsync();
+        markdown.ShouldContain("# Drill scorecard: Settlement database failover");
+        markdown.ShouldContain("| acknowledge | PT2S |");
+        markdown.ShouldContain("- [x] acknowledge within the clock");
+        markdown.ShouldContain("Runbook step 4 is outdated.");
+
+        // Still kept out of production lists after it closed.
+        (await desk.GetJsonAsync($"/api/v1/incidents?system={system}&status=closed"))["total"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task the_timer_of_a_rescheduled_drill_starts_nothing()
+    {
+        var coordinator = Coordinator;
+        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan("drill-test-2", DateTimeOffset.UtcNow.AddSeconds(1)));
+        var moved = await coordinator.DrillStepOkAsync(drillId, "reschedule",
+            new { plannedStart = DateTimeOffset.UtcNow.AddDays(1), reason = "Data centre visit moved" });
+        moved["rescheduleCount"]!.GetValue<int>().ShouldBe(1);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var drill = await coordinator.DrillAsync(drillId);
+        drill["status"]!.GetValue<string>().ShouldBe("scheduled");
+        drill["incidentId"].ShouldBeNull();
+    }
+}
