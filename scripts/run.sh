@@ -10,6 +10,21 @@ API_PORT="${API_PORT:-5080}"
 API_URL="http://127.0.0.1:${API_PORT}"
 mkdir -p "$RUN_DIR"
 
+DISPATCH_PORT="${DISPATCH_PORT:-5090}"
+DISPATCH_URL="http://127.0.0.1:${DISPATCH_PORT}"
+worker_pid() { [[ -f "$RUN_DIR/dispatch.pid" ]] && kill -0 "$(cat "$RUN_DIR/dispatch.pid")" 2>/dev/null && cat "$RUN_DIR/dispatch.pid"; }
+
+# The notification worker (src/Incidents.Dispatch, docs/dispatch.md).
+stop_worker() {
+  if pid="$(worker_pid)"; then
+    echo "Stopping the notification worker (pid $pid)..." >&2
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN_DIR/dispatch.pid"
+}
+
 api_pid() { [[ -f "$RUN_DIR/api.pid" ]] && kill -0 "$(cat "$RUN_DIR/api.pid")" 2>/dev/null && cat "$RUN_DIR/api.pid"; }
 
 stop_api() {
@@ -34,10 +49,11 @@ wait_ready() {
 }
 
 case "${1:-start}" in
-  stop) stop_api; exit 0 ;;
+  stop) stop_worker; stop_api; exit 0 ;;
   status)
     bash "$ROOT/infra/services.sh" status || true
     if pid="$(api_pid)"; then echo "API: running (pid $pid) at $API_URL"; else echo "API: stopped"; fi
+    if pid="$(worker_pid)"; then echo "Notification worker: running (pid $pid) at $DISPATCH_URL"; else echo "Notification worker: stopped"; fi
     exit 0 ;;
   start) ;;
   *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
@@ -69,6 +85,20 @@ echo "Starting the API on $API_URL (schema is applied at start-up)..." >&2
 )
 wait_ready
 
+stop_worker
+echo "Starting the notification worker on $DISPATCH_URL..." >&2
+dotnet build "$ROOT/src/Incidents.Dispatch/Incidents.Dispatch.csproj" -c Release -nologo -v quiet >&2
+(
+  cd "$ROOT/src/Incidents.Dispatch"
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+  ASPNETCORE_URLS="$DISPATCH_URL" \
+  ConnectionStrings__Dispatch="${ConnectionStrings__Marten:-Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents}" \
+  nohup dotnet "bin/Release/net10.0/Incidents.Dispatch.dll" >"$RUN_DIR/dispatch.log" 2>&1 &
+  echo $! >"$RUN_DIR/dispatch.pid"
+)
+for _ in $(seq 1 60); do curl -fsS "$DISPATCH_URL/health/live" >/dev/null 2>&1 && break; sleep 0.5; done
+if pid="$(worker_pid)"; then echo "Notification worker: running (pid $pid)" >&2; else echo "Notification worker failed to start; see $RUN_DIR/dispatch.log" >&2; fi
+
 cat <<EOT
 
 Incidents is running.
@@ -79,6 +109,7 @@ Incidents is running.
   RabbitMQ UI     http://127.0.0.1:15672   (guest / guest, loopback only)
   PostgreSQL      127.0.0.1:${PGPORT:-5432}  database incidents (incidents / incidents, loopback only)
   API log         $RUN_DIR/api.log
+  Notifications   $DISPATCH_URL/health/live   poison messages: $DISPATCH_URL/dispatch/errors   log: $RUN_DIR/dispatch.log
   Token           TOKEN=\$(bash scripts/dev-token.sh hotline desk-01 "Li Na")   (roles: docs/security.md)
 Stop the API with: bash scripts/run.sh stop    (and the servers with: bash infra/services.sh down)
 EOT

@@ -64,3 +64,21 @@ public sealed record IncidentSlaBreached(
     string Target,
     DateTimeOffset DueAt,
     long StreamVersion);
+
+/// <summary>
+/// A receipt from the notification worker (Incidents.Dispatch): one attempt to deliver one notification to one
+/// recipient over one channel. <c>Outcome</c> is sent, failed (permanent, or retries exhausted) or retrying (a transient
+/// failure that will be tried again). <c>Trigger</c> names what caused the notification (incident-opened, sla-breached,
+/// service-restored, ...); <c>SourceVersion</c> is the stream version of the announced change.
+/// </summary>
+public sealed record NotificationAttempted(
+    Guid IncidentId,
+    string Trigger,
+    long SourceVersion,
+    string Recipient,
+    string Channel,
+    string Outcome,
+    int Attempt,
+    string? Reason,
+    bool IsDrill,
+    DateTimeOffset AttemptedAt);

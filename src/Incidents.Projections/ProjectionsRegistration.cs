@@ -15,9 +15,11 @@ public static class ProjectionsRegistration
     public static StoreOptions AddIncidentProjections(this StoreOptions options)
     {
         options.Events.AddEventTypes([.. IncidentDetailsProjection.LifecycleEvents, typeof(SlaWarningRaised), typeof(SlaBreached)]);
+        options.Events.AddEventTypes(global::Incidents.Domain.Notifications.NotificationEventTypes.All);
 
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);
+        Kpis.IncidentKpiFactsProjection.Configure(options);
 
         options.Schema.For<IncidentDetails>()
             .Duplicate(x => x.Status)

@@ -6,6 +6,12 @@ public static class Messaging
     /// <summary>Fanout exchange carrying every incident integration message (MassTransit-compatible envelopes).</summary>
     public const string IncidentEventsExchange = "incidents.events";
 
+    /// <summary>MassTransit's exchange for the worker's receipts (urn:message:Incidents.Contracts:NotificationAttempted).</summary>
+    public const string NotificationReceiptsExchange = "Incidents.Contracts:NotificationAttempted";
+
+    /// <summary>The API's queue of notification receipts, bound to <see cref="NotificationReceiptsExchange"/>.</summary>
+    public const string NotificationReceiptsQueue = "incidents.receipts";
+
     /// <summary>Durable local queue of the API where SLA checks are scheduled and handled.</summary>
     public const string SlaChecksQueue = "sla-checks";
 }

@@ -25,7 +25,7 @@ public static class MessagingConfiguration
         options.CodeGeneration.TypeLoadMode = configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Auto);
 
         var rabbit = new Uri(ConnectionStrings.Require(configuration, ConnectionStrings.RabbitMq));
-        options.UseRabbitMq(rabbit)
+        var transport = options.UseRabbitMq(rabbit)
             .AutoProvision()
             .DeclareExchange(Messaging.IncidentEventsExchange, exchange =>
             {
@@ -46,6 +46,19 @@ public static class MessagingConfiguration
         options.PublishMessage<IncidentSlaBreached>()
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
+
+        // Receipts of the notification worker (Incidents.Dispatch, MassTransit): it publishes NotificationAttempted to
+        // MassTransit's exchange for that type; this queue is bound to it and read with the interop (docs/dispatch.md).
+        var receipts = configuration.GetValue("Messaging:NotificationReceiptsQueue", Messaging.NotificationReceiptsQueue)!;
+        // Tests set AutoDelete so the queue of each test host goes away with it instead of collecting later runs' receipts.
+        var autoDelete = configuration.GetValue("Messaging:NotificationReceiptsAutoDelete", false);
+        options.ListenToRabbitQueue(receipts, queue => queue.AutoDelete = autoDelete)
+            .UseMassTransitInterop()
+            .DefaultIncomingMessage<NotificationAttempted>()
+            .UseDurableInbox()
+            .Sequential();
+        transport.BindExchange(Messaging.NotificationReceiptsExchange, ExchangeType.Fanout)
+            .ToQueue(receipts);
 
         // SLA checks: durable scheduled messages on a local queue, stored in PostgreSQL with the events that caused
         // them, handled once across nodes. A check that loses a race with another writer is simply retried.

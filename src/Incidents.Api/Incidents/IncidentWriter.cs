@@ -125,12 +125,14 @@ public static class IncidentWriter
         ?? throw new InvalidOperationException("An incident stream starts with IncidentReported.");
 
     /// <summary>
-    /// True when every event after <paramref name="version"/> is an SLA notice written by the clock: such notices do
+    /// True when every event after <paramref name="version"/> is an SLA notice written by the clock or a notification
+    /// receipt of the worker: such records do
     /// not change what a user decided on, so an <c>If-Match</c> of that version still stands.
     /// </summary>
     private static bool OnlyClockNoticesAfter(IReadOnlyList<JasperFx.Events.IEvent> stored, long version) =>
         version > 0 && version <= stored[^1].Version
-        && stored.Where(e => e.Version > version).All(e => e.Data is SlaWarningRaised or SlaBreached);
+        && stored.Where(e => e.Version > version).All(e => e.Data is SlaWarningRaised or SlaBreached
+            or Domain.Notifications.NotificationDelivered or Domain.Notifications.NotificationFailed);
 
     /// <summary>After a failed commit: forget the pending changes and the messages that would have announced them.</summary>
     public static async Task Abandon(IDocumentSession session, IMessageBus bus)

@@ -45,6 +45,12 @@ public static class Policies
     /// <summary>Verify the tamper-evident event chain.</summary>
     public const string VerifyIntegrity = "integrity.verify";
 
+    /// <summary>Read KPIs, the monthly service reports and their due dates.</summary>
+    public const string ReadKpis = "kpis.read";
+
+    /// <summary>Issue the monthly service report (an event; on time or late against its due date).</summary>
+    public const string IssueReports = "reports.issue";
+
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
@@ -55,5 +61,7 @@ public static class Policies
         [VerifyIntegrity] = [Roles.Supervisor, Roles.Admin],
         [ManageDrills] = [Roles.DrillCoordinator],
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
+        [ReadKpis] = [Roles.Supervisor, Roles.Admin],
+        [IssueReports] = [Roles.Admin],
     };
 }

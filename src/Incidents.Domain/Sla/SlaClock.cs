@@ -171,6 +171,20 @@ public static class SlaClock
     public static IReadOnlyList<SlaStageClock> Evaluate(SlaClockState state, DateTimeOffset now) =>
         state.Stages.Select(facts => Evaluate(state, facts, now)).ToList();
 
+    /// <summary>Only the status of a stage at <paramref name="now"/> (what <see cref="Evaluate(SlaClockState, SlaStageFacts, DateTimeOffset)"/> reports), without the rest.</summary>
+    public static SlaStageStatus StatusOf(SlaClockState state, SlaStageFacts facts, DateTimeOffset now) =>
+        TargetOf(state, facts) is { } target ? StatusOf(state, facts, state.StartedAt + target, now) : SlaStageStatus.NotApplicable;
+
+    private static SlaStageStatus StatusOf(SlaClockState state, SlaStageFacts facts, DateTimeOffset due, DateTimeOffset now) =>
+        facts.StoppedAt switch
+        {
+            { } stopped when stopped <= due => SlaStageStatus.Met,
+            not null => SlaStageStatus.MetLate,
+            null when state.CancelledAt is not null => SlaStageStatus.Cancelled,
+            null when now > due => SlaStageStatus.Breached,
+            _ => SlaStageStatus.Running,
+        };
+
     public static SlaStageClock Evaluate(SlaClockState state, SlaStageFacts facts, DateTimeOffset now)
     {
         var target = TargetOf(state, facts);
@@ -183,14 +197,7 @@ public static class SlaClock
         }
 
         var due = state.StartedAt + t;
-        var status = facts.StoppedAt switch
-        {
-            { } stopped when stopped <= due => SlaStageStatus.Met,
-            not null => SlaStageStatus.MetLate,
-            null when state.CancelledAt is not null => SlaStageStatus.Cancelled,
-            null when now > due => SlaStageStatus.Breached,
-            _ => SlaStageStatus.Running,
-        };
+        var status = StatusOf(state, facts, due, now);
         var warnings = state.Policy.WarningFractions.Order()
             .Select(f => new SlaWarningClock(f, WarnAt(state, t, f), WarnAt(state, t, f) <= until, facts.HasWarned(f, due)))
             .ToList();

@@ -46,6 +46,9 @@ public static class TestHost
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:Marten", TestServices.ConnectionStringFor(database));
             web.UseSetting("ConnectionStrings:RabbitMq", TestServices.RabbitMqUri);
+            // Each test run reads the notification worker's receipts on a queue of its own (issue #4).
+            web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{database}");
+            web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", TestTokens.SigningKey);
             // The suite writes fast from few users; the rate-limit tests start their own host with small limits.
             web.UseSetting("RateLimits:Writes:TokenLimit", "100000");

@@ -70,6 +70,12 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/drills/{id}/start"] = Coordinators,
         ["POST /api/v1/drills/{id}/complete"] = Coordinators,
         ["POST /api/v1/drills/{id}/cancel"] = Coordinators,
+        ["GET /api/v1/kpis"] = Auditors,
+        ["GET /api/v1/kpis.csv"] = Auditors,
+        ["GET /api/v1/reports/monthly/{month}"] = Auditors,
+        ["GET /api/v1/reports/monthly/{month}.html"] = Auditors,
+        ["GET /api/v1/reports/due-dates"] = Auditors,
+        ["POST /api/v1/reports/monthly/{month}/issue"] = [Admin],
     };
 
     [Fact]
@@ -102,7 +108,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
-                .Replace("{documentName}", "v1").Replace("{documentName?}", "");
+                .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);

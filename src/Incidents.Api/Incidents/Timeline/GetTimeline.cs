@@ -83,6 +83,8 @@ public static class GetTimelineEndpoint
         IncidentCommentAdded e => $"{e.By.Name} commented: {e.Text}",
         SlaWarningRaised e => $"SLA warning: {Words(e.Stage)} stage at {e.Threshold:P0} of its target, due {e.DueAt:u}",
         SlaBreached e => $"SLA breached: {Words(e.Stage)} stage not met within {Duration(e.Target)} (due {e.DueAt:u})",
+        Domain.Notifications.NotificationDelivered e => $"Notified {e.Recipient} by {e.Channel} of {e.Trigger.Replace('-', ' ')} (attempt {e.Attempt})",
+        Domain.Notifications.NotificationFailed e => $"Notifying {e.Recipient} by {e.Channel} of {e.Trigger.Replace('-', ' ')} failed (attempt {e.Attempt}{(e.WillRetry ? ", will retry" : "")}): {e.Reason}",
         _ => data.GetType().Name,
     };
 

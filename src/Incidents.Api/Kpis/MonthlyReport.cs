@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Incidents.Api.Http;
+using Incidents.Api.Security;
+using Incidents.Domain.Calendar;
+using Incidents.Domain.Drills;
+using Incidents.Domain.Incidents;
+using Incidents.Domain.Kpis;
+using Incidents.Domain.Sla;
+using Incidents.Projections.Drills;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Incidents.Api.Kpis;
+
+/// <summary>A figure of the report against its contract target.</summary>
+public sealed record ReportTarget(string Figure, double? Value, double Target, bool? Met, string Clause);
+
+/// <summary>An outage or major event that took a system down in the month, with its restore time.</summary>
+public sealed record ReportOutage(Guid IncidentId, string Title, string AffectedSystem, IncidentClass Class, DateTimeOffset ReportedAt,
+    DateTimeOffset? RestoredAt, double? TimeToRestoreSeconds);
+
+/// <summary>An SLA stage missed, and why: stopped after its due time, or still open past it.</summary>
+public sealed record ReportBreach(Guid IncidentId, string Title, IncidentClass Class, SlaStage Stage, DateTimeOffset DueAt,
+    DateTimeOffset? StoppedAt, SlaStageStatus Status, string Reason);
+
+/// <summary>A drill held in the month (its synthetic incident).</summary>
+public sealed record ReportDrill(Guid IncidentId, Guid? DrillId, string Title, string AffectedSystem, DateTimeOffset ReportedAt,
+    IReadOnlyList<SlaStageStatus> Stages, DrillKind? Kind, DrillStatus? DrillStatus);
+
+/// <summary>An issue of the report (an event in the month's report stream).</summary>
+public sealed record ReportIssue(DateTimeOffset At, string By, bool OnTime, long Position, DateTimeOffset AsOf);
+
+public sealed record MonthlyReport(
+    string Month,
+    string TimeZone,
+    DateOnly DueDate,
+    bool DueDateProvisional,
+    IReadOnlyList<ReportIssue> Issued,
+    KpiView Kpis,
+    IReadOnlyList<ReportTarget> Targets,
+    IReadOnlyList<ReportOutage> Outages,
+    IReadOnlyList<ReportBreach> Breaches,
+    IReadOnlyList<ReportDrill> Drills);
+
+/// <summary>A month's report due date and whether (and when) it was issued.</summary>
+/// <summary><see cref="Overdue"/>: not issued and the due date has passed (in the service's time zone).</summary>
+public sealed record ReportDue(string Month, DateOnly DueDate, bool Provisional, DateTimeOffset? IssuedAt, bool? OnTime, bool Overdue);
+
+public sealed record ReportDueDates(int Year, string TimeZone, IReadOnlyList<ReportDue> Months);
+
+public static class MonthlyReportEndpoints
+{
+    /// <summary>The monthly service report as JSON.</summary>
+    [WolverineGet("/api/v1/reports/monthly/{month}", OperationId = "getMonthlyReport")]
+    [Authorize(Policy = Policies.ReadKpis)]
+    [Tags("KPIs")]
+    [ProducesResponseType<MonthlyReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    public static async Task<IResult> Get(string month, HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    {
+        var (report, problem) = await Build(month, http, session, clock, configuration);
+        return report is null ? problem! : TypedResults.Ok(report);
+    }
+
+    /// <summary>The monthly service report as printable HTML with inline SVG charts.</summary>
+    [WolverineGet("/api/v1/reports/monthly/{month}.html", OperationId = "getMonthlyReportHtml")]
+    [Authorize(Policy = Policies.ReadKpis)]
+    [Tags("KPIs")]
+    [Produces("text/html")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    public static async Task<IResult> GetHtml(string month, HttpContext http, IQuerySession session, TimeProvider clock,
+        IConfiguration configuration)
+    {
+        var (report, problem) = await Build(month, http, session, clock, configuration);
+        return report is null ? problem! : TypedResults.Text(MonthlyReportHtml.Render(report), "text/html; charset=utf-8");
+    }
+
+    /// <summary>Each month's report due date (5th working day of the next month) and whether it was issued on time.</summary>
+    [WolverineGet("/api/v1/reports/due-dates", OperationId = "getReportDueDates")]
+    [Authorize(Policy = Policies.ReadKpis)]
+    [Tags("KPIs")]
+    [ProducesResponseType<ReportDueDates>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    public static async Task<IResult> GetDueDates(HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    {
+        var zone = KpiData.Zone(configuration);
+        var errors = new Dictionary<string, string[]>();
+        var year = QueryValues.Int(http.Request.Query, "year", KpiPeriod.DayOf(clock.GetUtcNow(), zone).Year, 2000, 2100, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(http, errors);
+        }
+
+        var today = KpiPeriod.DayOf(clock.GetUtcNow(), zone);
+        var months = new List<ReportDue>();
+        for (var m = 1; m <= 12; m++)
+        {
+            var due = WorkingDayCalendar.Official.ReportDue(year, m);
+            var first = (await IssuesAsync(session, due.Month, http.RequestAborted)).FirstOrDefault();
+            months.Add(new ReportDue(due.Month, due.DueDate, due.Provisional, first?.At, first?.OnTime, first is null && today > due.DueDate));
+        }
+
+        return TypedResults.Ok(new ReportDueDates(year, zone.Id, months));
+    }
+
+    /// <summary>Issues the report on a finished month: records the position and instant its figures were computed at.</summary>
+    [WolverinePost("/api/v1/reports/monthly/{month}/issue", OperationId = "issueMonthlyReport")]
+    [Authorize(Policy = Policies.IssueReports)]
+    [Tags("KPIs")]
+    [ProducesResponseType<MonthlyReportIssued>(StatusCodes.Status201Created)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
+    public static async Task<IResult> Issue(string month, HttpContext http, IDocumentSession session, TimeProvider clock,
+        IConfiguration configuration)
+    {
+        if (RequestActor.From(http) is not { } actor)
+        {
+            return RequestActor.Missing(http);
+        }
+
+        var zone = KpiData.Zone(configuration);
+        if (!TryMonth(month, zone, out var period))
+        {
+            return Problems.Validation(http, new Dictionary<string, string[]> { ["month"] = ["Use a month, e.g. 2026-11."] });
+        }
+
+        var now = clock.GetUtcNow();
+        if (now < period.To)
+        {
+            return Problems.Result(Problems.Create(http, StatusCodes.Status422UnprocessableEntity, "report.month-not-over",
+                "The month is not over", $"The report on {period.Name} can be issued from {period.To:O} on."));
+        }
+
+        var due = WorkingDayCalendar.Official.ReportDue(period.FirstDay.Year, period.FirstDay.Month);
+        var position = await KpiData.PositionAsync(session, http.RequestAborted);
+        var issued = new MonthlyReportIssued(period.Name, due.DueDate, due.Provisional, KpiPeriod.DayOf(now, zone) <= due.DueDate,
+            position, period.To, actor, now);
+        var streamId = MonthlyReports.StreamId(period.Name);
+        var stored = await session.Events.FetchStreamStateAsync(streamId, http.RequestAborted);
+        if (stored is null)
+        {
+            session.Events.StartStream(streamId, issued);
+        }
+        else
+        {
+            session.Events.Append(streamId, stored.Version + 1, issued);
+        }
+
+        Audit.Stamp(session, http, actor);
+        try
+        {
+            await session.SaveChangesAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException)
+        {
+            return Problems.Result(Problems.Create(http, StatusCodes.Status409Conflict, "report.concurrent-issue", "Issued concurrently",
+                $"The report on {period.Name} was issued by someone else at the same moment; reload the due dates and try again."));
+        }
+
+        return TypedResults.Created($"/api/v1/reports/monthly/{period.Name}?position={position}", issued);
+    }
+
+    public static async Task<(MonthlyReport? Report, IResult? Problem)> Build(string month, HttpContext http, IQuerySession session,
+        TimeProvider clock, IConfiguration configuration)
+    {
+        var zone = KpiData.Zone(configuration);
+        if (!TryMonth(month, zone, out _))
+        {
+            return (null, Problems.Validation(http, new Dictionary<string, string[]> { ["month"] = ["Use a month, e.g. 2026-11."] }));
+        }
+
+        var (view, problem) = await GetKpisEndpoint.Build(http, session, clock, configuration, month);
+        if (view is null)
+        {
+            return (null, problem);
+        }
+
+        // The daily chart: rebuild with days as buckets whatever was asked.
+        var errors = new Dictionary<string, string[]>();
+        var request = KpiData.Parse(http, zone, clock, errors, month)! with { By = KpiGranularity.Day, Position = view.Position, AsOf = view.AsOf };
+        var facts = await KpiData.LoadAsync(session, request.Filter, request.Position, http.RequestAborted);
+        view = view with { Buckets = KpiData.Buckets(facts, request, zone, view.AsOf) };
+
+        var f = view.Figures;
+        var ids = f.IncidentIds.ToHashSet();
+        var outageIds = f.Availability.Outages.ToHashSet();
+        var inMonth = facts.Where(x => ids.Contains(x.IncidentId)).ToList();
+        var targets = new List<ReportTarget>
+        {
+            new("availability", f.Availability.Availability, f.Availability.Target, f.Availability.Met, "3.1 availability >= 99.99%"),
+            new("fault-response-rate", f.FaultResponseRate.Value, f.FaultResponseRate.Target, f.FaultResponseRate.Met, f.FaultResponseRate.Clause),
+            new("fault-resolution-rate", f.FaultResolutionRate.Value, f.FaultResolutionRate.Target, f.FaultResolutionRate.Met, f.FaultResolutionRate.Clause),
+            new("user-satisfaction", f.UserSatisfaction.Value, f.UserSatisfaction.Target, f.UserSatisfaction.Met, f.UserSatisfaction.Clause),
+            new("major-event-response-1-minute", f.MajorEventResponse.Value, f.MajorEventResponse.Target, f.MajorEventResponse.Met, f.MajorEventResponse.Clause),
+        };
+        var outages = facts.Where(x => outageIds.Contains(x.IncidentId))
+            .OrderBy(x => x.ReportedAt)
+            .Select(x => new ReportOutage(x.IncidentId, x.Title, x.AffectedSystem, x.Class, x.ReportedAt, x.RestoredAt,
+                (x.RestoredAt - x.ReportedAt)?.TotalSeconds))
+            .ToList();
+        var breaches = inMonth.Where(x => x.CancelledAt is null)
+            .SelectMany(x => SlaClock.Evaluate(x.Clock, view.AsOf)
+                .Where(c => c.Status is SlaStageStatus.MetLate or SlaStageStatus.Breached && c.DueAt is not null)
+                .Select(c => new ReportBreach(x.IncidentId, x.Title, x.Class, c.Stage, c.DueAt!.Value, c.StoppedAt, c.Status,
+                    c.StoppedAt is { } stopped
+                        ? $"{QueryValues.Name(c.Stage)} took {Minutes(stopped - x.ReportedAt)} against a target of {Minutes(c.Target!.Value)}"
+                        : $"{QueryValues.Name(c.Stage)} still open at {view.AsOf:O}, due {c.DueAt:O}")))
+            .ToList();
+        var drillFilter = request.Filter with { Drills = DrillFilter.Only };
+        var drillFacts = await KpiData.LoadAsync(session, drillFilter, request.Position, http.RequestAborted);
+        var held = drillFacts.Where(x => x.ReportedAt >= view.From && x.ReportedAt < view.To).OrderBy(x => x.ReportedAt).ToList();
+        var plans = (await session.LoadManyAsync<DrillDetails>(http.RequestAborted, held.Select(x => x.DrillId).OfType<Guid>().Distinct().ToArray()))
+            .ToDictionary(d => d.Id);
+        var drills = held
+            .Select(x => new ReportDrill(x.IncidentId, x.DrillId, x.Title, x.AffectedSystem, x.ReportedAt,
+                SlaClock.Evaluate(x.Clock, view.AsOf).Select(c => c.Status).ToList(),
+                x.DrillId is { } d && plans.TryGetValue(d, out var plan) ? plan.Kind : null,
+                x.DrillId is { } d2 && plans.TryGetValue(d2, out var plan2) ? plan2.Status : null))
+            .ToList();
+        var due = WorkingDayCalendar.Official.ReportDue(request.Period.FirstDay.Year, request.Period.FirstDay.Month);
+        var issues = (await IssuesAsync(session, request.Period.Name, http.RequestAborted))
+            .Select(i => new ReportIssue(i.At, i.By.Name, i.OnTime, i.Position, i.AsOf)).ToList();
+        return (new MonthlyReport(request.Period.Name, zone.Id, due.DueDate, due.Provisional, issues, view, targets, outages, breaches, drills),
+            null);
+    }
+
+    private static string Minutes(TimeSpan span) => span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min";
+
+    private static bool TryMonth(string month, TimeZoneInfo zone, out KpiPeriod period) =>
+        KpiPeriod.TryParse(month, zone, out period) && period.Granularity == KpiGranularity.Month;
+
+    private static async Task<IReadOnlyList<MonthlyReportIssued>> IssuesAsync(IQuerySession session, string month, CancellationToken ct) =>
+        (await session.Events.FetchStreamAsync(MonthlyReports.StreamId(month), token: ct))
+            .Select(e => e.Data).OfType<MonthlyReportIssued>().ToList();
+}

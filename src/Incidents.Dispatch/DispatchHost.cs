@@ -1,0 +1,81 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Incidents.Dispatch;
+
+/// <summary>Builds the worker: MassTransit on RabbitMQ, the ledger in PostgreSQL, the channels and an operator endpoint.</summary>
+public static class DispatchHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DispatchOptions>, DispatchOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient("dispatch", c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(Require(builder.Configuration, "ConnectionStrings:Dispatch")));
+        builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddHostedService<LedgerSchema>();
+        builder.Services.AddSingleton<EmailSender>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<SmsSender>();
+        builder.Services.AddScoped<Notifier>();
+        builder.Services.AddSingleton<ErrorQueue>();
+
+        var rabbit = new Uri(Require(builder.Configuration, "ConnectionStrings:RabbitMq"));
+        var settings = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<IncidentNotificationConsumer>();
+            bus.UsingRabbitMq((context, rmq) =>
+            {
+                ConfigureHost(rmq, rabbit);
+                rmq.ReceiveEndpoint(settings.Queue, endpoint =>
+                {
+                    // The API publishes raw to one fanout exchange (not MassTransit's per-type exchanges): bind that
+                    // exchange explicitly and do not create the per-message-type topology.
+                    endpoint.ConfigureConsumeTopology = false;
+                    endpoint.Bind(settings.SourceExchange, exchange =>
+                    {
+                        exchange.ExchangeType = "fanout";
+                        exchange.Durable = true;
+                        exchange.AutoDelete = false;
+                    });
+                    endpoint.UseMessageRetry(retry =>
+                    {
+                        retry.Exponential(settings.RetryLimit, settings.RetryMinInterval, settings.RetryMaxInterval,
+                            settings.RetryMinInterval);
+                        retry.Handle<TransientDeliveryException>();
+                    });
+                    endpoint.ConfigureConsumer<IncidentNotificationConsumer>(context);
+                });
+            });
+        });
+
+        var app = builder.Build();
+        app.MapGet("/health/live", () => Results.Ok(new { status = "Healthy" }));
+        // Operator endpoints (bind the worker to loopback): poison messages MassTransit moved to <queue>_error.
+        app.MapGet("/dispatch/errors", async (ErrorQueue errors, CancellationToken ct) => Results.Ok(await errors.ListAsync(ct)));
+        app.MapPost("/dispatch/errors/replay", async (ErrorQueue errors, CancellationToken ct) =>
+            Results.Ok(new { replayed = await errors.ReplayAsync(ct) }));
+        return app;
+    }
+
+    internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator rmq, Uri uri)
+    {
+        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+        var password = uri.UserInfo.Contains(':') ? Uri.UnescapeDataString(uri.UserInfo[(uri.UserInfo.IndexOf(':') + 1)..]) : "";
+        var vhost = uri.AbsolutePath.Trim('/') is { Length: > 0 } v ? Uri.UnescapeDataString(v) : "/";
+        rmq.Host(uri.Host, (ushort)(uri.Port > 0 ? uri.Port : 5672), vhost, host =>
+        {
+            host.Username(string.IsNullOrEmpty(user) ? "guest" : user);
+            host.Password(string.IsNullOrEmpty(password) ? "guest" : password);
+        });
+    }
+
+    internal static string Require(IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"{key} is not configured.");
+}

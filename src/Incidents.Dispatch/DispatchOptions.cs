@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Options;
+
+namespace Incidents.Dispatch;
+
+/// <summary>Everything the worker is told in configuration (section <c>Dispatch</c>): rules, people, channels.</summary>
+public sealed class DispatchOptions
+{
+    public const string Section = "Dispatch";
+
+    /// <summary>The worker's own queue, bound to the API's fanout exchange <see cref="SourceExchange"/>.</summary>
+    public string Queue { get; set; } = "incidents.dispatch";
+
+    public string SourceExchange { get; set; } = "incidents.events";
+
+    /// <summary>Base of the link in every message: {LinkBase}/{incidentId}.</summary>
+    public string LinkBase { get; set; } = "http://127.0.0.1:5080/api/v1/incidents";
+
+    /// <summary>Language when a person has none: zh-CN (default) or en.</summary>
+    public string DefaultLanguage { get; set; } = "zh-CN";
+
+    /// <summary>Transient failures are retried this many times with exponential back-off.</summary>
+    public int RetryLimit { get; set; } = 4;
+
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public List<NotificationRule> Rules { get; set; } = [];
+
+    /// <summary>The recipient directory: key (a role like duty-engineer, or a person id) to the person.</summary>
+    public Dictionary<string, Recipient> Recipients { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public SmtpSettings Smtp { get; set; } = new();
+
+    public SmsSettings Sms { get; set; } = new();
+}
+
+/// <summary>
+/// Who hears about what. <c>On</c>: incident-opened, sla-breached, sla-warning, or a lifecycle step
+/// (acknowledged, service-restored, closed, ...). Empty <c>Classes</c> / <c>Systems</c> mean every class / system.
+/// </summary>
+public sealed class NotificationRule
+{
+    public string On { get; set; } = "";
+
+    public List<string> Classes { get; set; } = [];
+
+    /// <summary>Affected systems this rule is about; empty means every system.</summary>
+    public List<string> Systems { get; set; } = [];
+
+    public List<string> Recipients { get; set; } = [];
+}
+
+public sealed class Recipient
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>zh-CN or en; empty uses the default.</summary>
+    public string? Language { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Phone { get; set; }
+
+    public List<WebhookTarget> Webhooks { get; set; } = [];
+}
+
+/// <summary>A webhook: generic (JSON signed with HMAC-SHA256 in X-Incidents-Signature), wecom, dingtalk or feishu robot.</summary>
+public sealed class WebhookTarget
+{
+    public string Kind { get; set; } = "generic";
+
+    public string Url { get; set; } = "";
+
+    public string? Secret { get; set; }
+}
+
+public sealed class SmtpSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 25;
+
+    public bool UseTls { get; set; }
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public string From { get; set; } = "incidents@example.org";
+}
+
+/// <summary>An HTTP SMS gateway: POST {phone, text} as JSON to <c>Url</c>. Empty URL: SMS off.</summary>
+public sealed class SmsSettings
+{
+    public string? Url { get; set; }
+
+    public string? ApiKey { get; set; }
+}
+
+public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
+{
+    public static readonly string[] Triggers =
+    [
+        "incident-opened", "sla-warning", "sla-breached", "acknowledged", "reclassified", "responder-assigned",
+        "responder-dispatched", "responder-on-site", "service-restored", "resolved", "closed", "reopened", "cancelled",
+        "comment-added",
+    ];
+
+    private static readonly string[] Kinds = ["generic", "wecom", "dingtalk", "feishu"];
+
+    public ValidateOptionsResult Validate(string? name, DispatchOptions options)
+    {
+        var errors = new List<string>();
+        if (options.DefaultLanguage is not ("zh-CN" or "en"))
+        {
+            errors.Add("Dispatch:DefaultLanguage must be zh-CN or en.");
+        }
+
+        if (options.RetryLimit is < 0 or > 20)
+        {
+            errors.Add("Dispatch:RetryLimit must be between 0 and 20.");
+        }
+
+        for (var i = 0; i < options.Rules.Count; i++)
+        {
+            var rule = options.Rules[i];
+            if (!Triggers.Contains(rule.On))
+            {
+                errors.Add($"Dispatch:Rules:{i}:On '{rule.On}' is not one of {string.Join(", ", Triggers)}.");
+            }
+
+            foreach (var key in rule.Recipients.Where(k => !options.Recipients.ContainsKey(k)))
+            {
+                errors.Add($"Dispatch:Rules:{i} names recipient '{key}', who is not in Dispatch:Recipients.");
+            }
+        }
+
+        foreach (var (key, person) in options.Recipients)
+        {
+            if (person.Language is not (null or "" or "zh-CN" or "en"))
+            {
+                errors.Add($"Dispatch:Recipients:{key}:Language must be zh-CN or en.");
+            }
+
+            foreach (var hook in person.Webhooks)
+            {
+                if (!Kinds.Contains(hook.Kind))
+                {
+                    errors.Add($"Dispatch:Recipients:{key}: webhook kind '{hook.Kind}' is not one of {string.Join(", ", Kinds)}.");
+                }
+
+                if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out _))
+                {
+                    errors.Add($"Dispatch:Recipients:{key}: webhook URL '{hook.Url}' is not absolute.");
+                }
+
+                if (hook.Kind == "generic" && string.IsNullOrEmpty(hook.Secret))
+                {
+                    errors.Add($"Dispatch:Recipients:{key}: a generic webhook needs a Secret to sign with.");
+                }
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

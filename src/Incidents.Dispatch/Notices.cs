@@ -1,0 +1,79 @@
+using Incidents.Contracts;
+
+namespace Incidents.Dispatch;
+
+/// <summary>What is announced, independent of the contract it came from.</summary>
+public sealed record Notice(
+    Guid IncidentId,
+    string Trigger,
+    long SourceVersion,
+    string Title,
+    string Class,
+    string AffectedSystem,
+    bool IsDrill,
+    string ClockState,
+    DateTimeOffset At)
+{
+    /// <summary>The key a delivery is remembered by: the same change to the same person on the same channel is sent once.</summary>
+    public string DeliveryKey(string recipient, string channel) => $"{IncidentId:N}:{SourceVersion}:{Trigger}:{recipient}:{channel}";
+
+    public static Notice From(IncidentOpened m) =>
+        new(m.IncidentId, "incident-opened", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill, "running", m.ReportedAt);
+
+    public static Notice From(IncidentLifecycleChanged m) =>
+        new(m.IncidentId, m.Step, m.StreamVersion, m.Detail ?? "", m.Class, m.AffectedSystem, m.IsDrill, m.Status, m.OccurredAt);
+
+    public static Notice From(IncidentSlaBreached m) =>
+        new(m.IncidentId, "sla-breached", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+            $"breached:{m.Stage}:{m.Target}", m.DueAt);
+
+    public static Notice From(IncidentSlaWarning m) =>
+        new(m.IncidentId, "sla-warning", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+            $"warning:{m.Stage}:{m.Threshold:0.##}", m.WarnedAt);
+}
+
+/// <summary>A rendered message in one language.</summary>
+public sealed record RenderedMessage(string Subject, string Body);
+
+/// <summary>Templates in Simplified Chinese (default) and English. Drill messages start with the drill mark.</summary>
+public static class Templates
+{
+    public const string DrillMark = "【演练/DRILL】";
+
+    private static readonly Dictionary<string, (string Zh, string En)> TriggerNames = new()
+    {
+        ["incident-opened"] = ("新事件", "New incident"),
+        ["sla-warning"] = ("时限预警", "SLA warning"),
+        ["sla-breached"] = ("超时", "SLA breached"),
+        ["acknowledged"] = ("已响应", "Acknowledged"),
+        ["service-restored"] = ("服务已恢复", "Service restored"),
+        ["resolved"] = ("已解决", "Resolved"),
+        ["closed"] = ("已关闭", "Closed"),
+        ["reopened"] = ("已重新打开", "Reopened"),
+        ["cancelled"] = ("已取消", "Cancelled"),
+    };
+
+    private static readonly Dictionary<string, string> ClassNamesZh = new()
+    {
+        ["outage"] = "服务中断", ["fault"] = "故障", ["major-event"] = "重大事件", ["security-event"] = "安全事件",
+    };
+
+    public static RenderedMessage Render(Notice notice, string language, string linkBase)
+    {
+        var english = language == "en";
+        var names = TriggerNames.GetValueOrDefault(notice.Trigger, (notice.Trigger, notice.Trigger));
+        var what = english ? names.Item2 : names.Item1;
+        var cls = english ? notice.Class : ClassNamesZh.GetValueOrDefault(notice.Class, notice.Class);
+        var mark = notice.IsDrill ? DrillMark + " " : "";
+        var link = $"{linkBase.TrimEnd('/')}/{notice.IncidentId}";
+        var title = string.IsNullOrWhiteSpace(notice.Title) ? notice.AffectedSystem : notice.Title;
+        var subject = english
+            ? $"{mark}[{what}] {cls} - {notice.AffectedSystem}: {title}"
+            : $"{mark}【{what}】{cls} - {notice.AffectedSystem}：{title}";
+        var at = notice.At.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
+        var body = english
+            ? $"{mark}{what}: {title}\nClass: {cls}\nSystem: {notice.AffectedSystem}\nClock: {notice.ClockState}\nAt: {at}\nLink: {link}\n"
+            : $"{mark}{what}：{title}\n类别：{cls}\n系统：{notice.AffectedSystem}\n时限状态：{notice.ClockState}\n时间：{at}\n链接：{link}\n";
+        return new RenderedMessage(subject, body);
+    }
+}

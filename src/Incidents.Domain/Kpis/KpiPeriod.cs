@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Incidents.Domain.Kpis;
+
+/// <summary>How a period is cut into buckets.</summary>
+public enum KpiGranularity
+{
+    Day,
+    Month,
+    Year,
+}
+
+/// <summary>
+/// A calendar period in the service's time zone (default Asia/Shanghai), as the UTC instants [From, To) it covers.
+/// Named "2026" (a year), "2026-11" (a month) or "2026-11-05" (a day).
+/// </summary>
+public sealed record KpiPeriod(string Name, KpiGranularity Granularity, DateOnly FirstDay, DateTimeOffset From, DateTimeOffset To)
+{
+    public const string DefaultTimeZone = "Asia/Shanghai";
+
+    public static KpiPeriod Of(KpiGranularity granularity, DateOnly firstDay, TimeZoneInfo zone)
+    {
+        var (name, next) = granularity switch
+        {
+            KpiGranularity.Day => (firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), firstDay.AddDays(1)),
+            KpiGranularity.Month => (firstDay.ToString("yyyy-MM", CultureInfo.InvariantCulture), firstDay.AddMonths(1)),
+            _ => (firstDay.ToString("yyyy", CultureInfo.InvariantCulture), firstDay.AddYears(1)),
+        };
+        return new KpiPeriod(name, granularity, firstDay, StartOf(firstDay, zone), StartOf(next, zone));
+    }
+
+    public static bool TryParse(string? text, TimeZoneInfo zone, out KpiPeriod period)
+    {
+        period = null!;
+        if (text is null)
+        {
+            return false;
+        }
+
+        var styles = DateTimeStyles.None;
+        var culture = CultureInfo.InvariantCulture;
+        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, styles, out var day))
+        {
+            period = Of(KpiGranularity.Day, day, zone);
+            return true;
+        }
+
+        if (text.Length == 7 && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", culture, styles, out var month))
+        {
+            period = Of(KpiGranularity.Month, month, zone);
+            return true;
+        }
+
+        if (text.Length == 4 && int.TryParse(text, NumberStyles.None, culture, out var year) && year is >= 2000 and <= 2100)
+        {
+            period = Of(KpiGranularity.Year, new DateOnly(year, 1, 1), zone);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The buckets of this period at a finer (or equal) granularity.</summary>
+    public IReadOnlyList<KpiPeriod> Split(KpiGranularity by, TimeZoneInfo zone)
+    {
+        var buckets = new List<KpiPeriod>();
+        var end = Granularity switch
+        {
+            KpiGranularity.Day => FirstDay.AddDays(1),
+            KpiGranularity.Month => FirstDay.AddMonths(1),
+            _ => FirstDay.AddYears(1),
+        };
+        for (var d = FirstDay; d < end;)
+        {
+            var bucket = Of(by, d, zone);
+            buckets.Add(bucket);
+            d = by switch
+            {
+                KpiGranularity.Day => d.AddDays(1),
+                KpiGranularity.Month => d.AddMonths(1),
+                _ => d.AddYears(1),
+            };
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The UTC instant a local day starts at in the zone.</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>The local calendar day of an instant in the zone.</summary>
+    public static DateOnly DayOf(DateTimeOffset instant, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+}

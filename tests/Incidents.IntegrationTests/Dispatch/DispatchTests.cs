@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Incidents.Contracts;
+using Incidents.Dispatch;
+using Incidents.IntegrationTests.Infrastructure;
+
+namespace Incidents.IntegrationTests.Dispatch;
+
+/// <summary>
+/// Issue #4: the API's events reach the notification worker through Wolverine's MassTransit interop; the worker mails,
+/// calls webhooks, reports every attempt, never notifies twice and retries transient failures a bounded number of times.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IClassFixture<DispatchFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task An_outage_reported_on_the_API_is_mailed_and_posted_to_a_signed_webhook_and_receipted()
+    {
+        var id = await api.Client().ReportOutageAsync(DispatchFixture.System("outage"));
+
+        var mails = await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)), m => m.Count >= 1, Wait, "the mail");
+        var mail = mails.ShouldHaveSingleItem();
+        mail.To.Mailboxes.Single().Address.ShouldBe("purchaser@example.org");
+        mail.Subject.ShouldStartWith($"【新事件】服务中断 - {DispatchFixture.System("outage")}：");
+        mail.Subject.ShouldNotContain(Templates.DrillMark);
+        mail.TextBody!.ShouldContain($"/api/v1/incidents/{id}");
+        mail.TextBody!.ShouldContain("时限状态");
+
+        var call = await Eventually.GetAsync(() => Task.FromResult(dispatch.Webhooks.Where(w => w.Path == "/ok" && w.Body.Contains(id.ToString())).ToList()),
+            c => c.Count >= 1, Wait, "the webhook");
+        var hook = call.ShouldHaveSingleItem();
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(DispatchFixture.WebhookSecret),
+            Encoding.UTF8.GetBytes(hook.Body)));
+        hook.Signature.ShouldBe(expected);
+        JsonDocument.Parse(hook.Body).RootElement.GetProperty("trigger").GetString().ShouldBe("incident-opened");
+
+        var receipts = await dispatch.Receipts.WaitForAsync(id, r => r.Count(m => m.Message.GetProperty("outcome").GetString() == "sent") >= 2, Wait);
+        receipts.ShouldAllBe(r => r.MessageType == "urn:message:Incidents.Contracts:NotificationAttempted");
+        receipts.Where(r => r.Message.GetProperty("outcome").GetString() == "sent").Select(r => r.Message.GetProperty("channel").GetString())
+            .ShouldBe(["email", "webhook-generic-0"], ignoreOrder: true);
+
+        // The API records the receipts in the incident's stream: the timeline shows them, the chain still verifies.
+        var timeline = await Eventually.GetAsync(() => api.Client().GetJsonAsync($"/api/v1/incidents/{id}/timeline"),
+            t => t["entries"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() == "notification-delivered") >= 2, Wait, "the receipts in the timeline");
+        var delivered = timeline["entries"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "notification-delivered").ToList();
+        delivered.Select(e => e!["summary"]!.GetValue<string>()).ShouldContain("Notified purchaser-contact by email of incident opened (attempt 1)");
+        delivered.ShouldAllBe(e => e!["by"]!["id"]!.GetValue<string>() == "incidents-dispatch");
+        var integrity = await api.Client("sup-01", "Liu Yang", "supervisor").GetJsonAsync($"/api/v1/incidents/{id}/integrity");
+        integrity["ok"]!.GetValue<bool>().ShouldBeTrue();
+
+        // A step with the ETag seen before the receipts still succeeds: receipts do not make a user's view stale.
+        var engineer = api.Client("eng-07", "Zhao Lei", "responder");
+        (await engineer.StepAsync(id, "acknowledge", ifMatch: 1)).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_drill_message_is_marked_and_a_redelivered_message_notifies_once()
+    {
+        var id = Guid.NewGuid();
+        var opened = new IncidentOpened(id, "Drill: settlement down", DispatchFixture.System("drill"), "outage", "phone", true, Guid.NewGuid(),
+            DateTimeOffset.UtcNow, new ActorInfo("desk-01", "Li Na"), 1);
+        var messageId = Guid.NewGuid();
+        await dispatch.SendRawAsync(nameof(IncidentOpened), opened, messageId);
+        await dispatch.SendRawAsync(nameof(IncidentOpened), opened, messageId);
+        // A copy with another message id (the API announcing the same change again) is also recognised.
+        await dispatch.SendRawAsync(nameof(IncidentOpened), opened, Guid.NewGuid());
+
+        await dispatch.Receipts.WaitForAsync(id, r => r.Count >= 2, Wait);
+        var mail = (await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)), m => m.Count >= 1, Wait, "the mail"))[0];
+        mail.Subject.ShouldStartWith(Templates.DrillMark);
+        mail.TextBody!.ShouldStartWith(Templates.DrillMark);
+
+        // Give the copies time to be consumed, then check nothing went out twice.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        dispatch.MailsFor(id).Count.ShouldBe(1);
+        dispatch.Webhooks.Count(w => w.Body.Contains(id.ToString())).ShouldBe(1);
+        dispatch.Receipts.For(id).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_english_recipient_gets_english_text()
+    {
+        var id = Guid.NewGuid();
+        await dispatch.SendRawAsync(nameof(IncidentOpened), new IncidentOpened(id, "Intrusion detected", DispatchFixture.System("security"),
+            "security-event", "phone", false, null, DateTimeOffset.UtcNow, new ActorInfo("desk-01", "Li Na"), 1), Guid.NewGuid());
+
+        var mail = (await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)), m => m.Count >= 1, Wait, "the mail"))[0];
+        mail.Subject.ShouldBe($"[New incident] security-event - {DispatchFixture.System("security")}: Intrusion detected");
+        mail.TextBody!.ShouldContain("Clock: running");
+    }
+
+    [Fact]
+    public async Task A_failing_webhook_is_retried_then_recorded_as_failed()
+    {
+        var id = Guid.NewGuid();
+        await dispatch.SendRawAsync(nameof(IncidentOpened), new IncidentOpened(id, "Disk errors", DispatchFixture.System("fault"), "fault", "phone",
+            false, null, DateTimeOffset.UtcNow, new ActorInfo("desk-01", "Li Na"), 1), Guid.NewGuid());
+
+        var receipts = await dispatch.Receipts.WaitForAsync(id, r => r.Any(m => m.Message.GetProperty("outcome").GetString() == "failed"), Wait);
+        receipts.Select(r => r.Message.GetProperty("outcome").GetString()).ShouldBe(["retrying", "retrying", "failed"]);
+        receipts[^1].Message.GetProperty("reason").GetString().ShouldBe("retries exhausted: http 503");
+        receipts[^1].Message.GetProperty("attempt").GetInt32().ShouldBe(3);
+        dispatch.Webhooks.Count(w => w.Path == "/fail" && w.Body.Contains("Disk errors")).ShouldBe(3);
+        await TestServices.ScalarAsync<string>("SELECT outcome FROM dispatch_deliveries WHERE incident_id = @id", ("id", id))
+            .ContinueWith(t => t.Result.ShouldBe("failed"));
+    }
+
+    [Fact]
+    public async Task A_poison_message_goes_to_the_error_queue_and_can_be_listed_and_replayed()
+    {
+        var messageId = Guid.NewGuid();
+        var poison = "{\"messageId\":\"" + messageId + "\",\"messageType\":[\"urn:message:Incidents.Contracts:IncidentOpened\"],\"message\":{\"incidentId\":\"not-a-guid\"}}";
+        await dispatch.SendBytesAsync(Encoding.UTF8.GetBytes(poison), messageId);
+
+        var listed = await Eventually.GetAsync(async () => await dispatch.Operator.GetStringAsync("/dispatch/errors"),
+            body => body.Contains(messageId.ToString()), Wait, "the poison message in the error queue");
+        listed.ShouldContain("IncidentOpened");
+
+        var replay = await dispatch.Operator.PostAsync("/dispatch/errors/replay", null);
+        replay.IsSuccessStatusCode.ShouldBeTrue();
+        JsonDocument.Parse(await replay.Content.ReadAsStringAsync()).RootElement.GetProperty("replayed").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        // Still poison: it fails again and is back in the error queue, not lost.
+        await Eventually.GetAsync(async () => await dispatch.Operator.GetStringAsync("/dispatch/errors"),
+            body => body.Contains(messageId.ToString()), Wait, "the replayed poison message back in the error queue");
+    }
+}
