@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Incidents.Domain.Notifications;
 using Incidents.IntegrationTests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Incidents.IntegrationTests.Drills;
 
@@ -71,6 +74,41 @@ public sealed class DrillScenarioTests(SlaFixture api)
             .ShouldBe([("acknowledge within the clock", true), ("restore within the clock", false)]);
         card["lessonsLearned"]!.GetValue<string>().ShouldBe("Runbook step 4 is outdated.");
 
+        // No notification worker rule matches this system: nothing recorded, and the scorecard says so.
+        card["notifications"]!["attempts"]!.AsArray().ShouldBeEmpty();
+        card["notifications"]!["note"]!.GetValue<string>().ShouldStartWith("None recorded");
+        var before = await (await coordinator.Http.GetAsync($"/api/v1/drills/{drillId}/scorecard.md")).Content.ReadAsStringAsync();
+        before.ShouldContain("## Notifications\n\nNone recorded");
+        before.ShouldNotContain("| at | recipient | channel |");
+
+        // The worker's receipts, appended as the receipt handler does (at the expected version): the scorecard lists them.
+        var sentAt = DateTimeOffset.UtcNow.AddSeconds(-30);
+        var store = api.Factory.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var stream = await session.Events.FetchStreamAsync(incidentId);
+            session.Events.Append(incidentId, stream[^1].Version + 2,
+                new NotificationFailed(incidentId, "incident-opened", 1, "ops-oncall@example.test", "mail", 1, "SMTP 451 try later", true,
+                    NotificationEventTypes.Dispatcher, sentAt),
+                new NotificationDelivered(incidentId, "incident-opened", 1, "ops-oncall@example.test", "mail", 2,
+                    NotificationEventTypes.Dispatcher, sentAt.AddSeconds(5)));
+            await session.SaveChangesAsync();
+        }
+
+        card = await api.Client("sup-01", "Liu Yang", "supervisor").GetJsonAsync($"/api/v1/drills/{drillId}/scorecard");
+        var attempts = card["notifications"]!["attempts"]!.AsArray();
+        attempts.Count.ShouldBe(2);
+        attempts[0]!["outcome"]!.GetValue<string>().ShouldBe("failed");
+        attempts[0]!["reason"]!.GetValue<string>().ShouldBe("SMTP 451 try later");
+        attempts[0]!["willRetry"]!.GetValue<bool>().ShouldBeTrue();
+        attempts[1]!["recipient"]!.GetValue<string>().ShouldBe("ops-oncall@example.test");
+        attempts[1]!["channel"]!.GetValue<string>().ShouldBe("mail");
+        attempts[1]!["trigger"]!.GetValue<string>().ShouldBe("incident-opened");
+        attempts[1]!["attempt"]!.GetValue<int>().ShouldBe(2);
+        attempts[1]!["outcome"]!.GetValue<string>().ShouldBe("delivered");
+        attempts[1]!["at"]!.GetValue<DateTimeOffset>().ShouldBe(sentAt.AddSeconds(5), TimeSpan.FromMilliseconds(1));
+        card["notifications"]!["note"]!.GetValue<string>().ShouldNotContain("None recorded");
+
         var report = await coordinator.Http.GetAsync($"/api/v1/drills/{drillId}/scorecard.md");
         report.StatusCode.ShouldBe(HttpStatusCode.OK);
         report.Content.Headers.ContentType!.MediaType.ShouldBe("text/markdown");
@@ -79,6 +117,10 @@ public sealed class DrillScenarioTests(SlaFixture api)
         markdown.ShouldContain("| acknowledge | PT2S |");
         markdown.ShouldContain("- [x] acknowledge within the clock");
         markdown.ShouldContain("Runbook step 4 is outdated.");
+        markdown.ShouldContain("| at | recipient | channel | trigger | attempt | outcome |");
+        markdown.ShouldContain("| ops-oncall@example.test | mail | incident-opened (v1) | 1 | failed: SMTP 451 try later (will retry) |");
+        markdown.ShouldContain("| ops-oncall@example.test | mail | incident-opened (v1) | 2 | delivered |");
+        markdown.ShouldNotContain("None recorded");
 
         // Still kept out of production lists after it closed.
         (await desk.GetJsonAsync($"/api/v1/incidents?system={system}&status=closed"))["total"]!.GetValue<long>().ShouldBe(0);

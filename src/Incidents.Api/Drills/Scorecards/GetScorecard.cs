@@ -5,6 +5,7 @@ using Incidents.Api.Security;
 using Incidents.Domain;
 using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Notifications;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Drills;
 using Incidents.Projections.Incidents;
@@ -22,7 +23,46 @@ public sealed record StageScore(SlaStage Stage, TimeSpan? Target, DateTimeOffset
 
 public sealed record ObjectiveScore(string Objective, bool Met);
 
-public sealed record NotificationScore(string Note);
+/// <summary>
+/// One delivery attempt of the notification worker for the drill's incident, as recorded in the incident's stream:
+/// who was notified of what (the trigger and the incident version it reported), on which channel, when, and how it went
+/// (<c>delivered</c> or <c>failed</c> with the reason and whether the worker retries).
+/// </summary>
+public sealed record NotificationAttemptScore(
+    string Recipient,
+    string Channel,
+    string Trigger,
+    long SourceVersion,
+    DateTimeOffset At,
+    int Attempt,
+    string Outcome,
+    string? Reason,
+    bool? WillRetry);
+
+/// <summary>The notifications of the drill's incident; <see cref="Note"/> summarises them ("none recorded" when empty).</summary>
+public sealed record NotificationScore(string Note, IReadOnlyList<NotificationAttemptScore> Attempts)
+{
+    public const string DrillNote = "Every message this drill's incident published carries isDrill: true.";
+
+    /// <summary>The notification receipts among the incident's events, in stream order.</summary>
+    public static NotificationScore From(IEnumerable<object> events)
+    {
+        var attempts = events.Select(e => e switch
+        {
+            NotificationDelivered d => new NotificationAttemptScore(d.Recipient, d.Channel, d.Trigger, d.SourceVersion, d.At, d.Attempt,
+                "delivered", null, null),
+            NotificationFailed f => new NotificationAttemptScore(f.Recipient, f.Channel, f.Trigger, f.SourceVersion, f.At, f.Attempt,
+                "failed", f.Reason, f.WillRetry),
+            _ => null,
+        }).OfType<NotificationAttemptScore>().ToList();
+        var delivered = attempts.Count(a => a.Outcome == "delivered");
+        var note = attempts.Count == 0
+            ? $"None recorded: the notification worker reported no delivery attempt for this drill's incident. {DrillNote}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{attempts.Count} delivery attempt(s) recorded: {delivered} delivered, {attempts.Count - delivered} failed. {DrillNote}");
+        return new NotificationScore(note, attempts);
+    }
+}
 
 /// <summary>How the drill went, computed with the same SLA engine as for real incidents.</summary>
 public sealed record DrillScorecard(
@@ -80,10 +120,13 @@ public static class GetScorecardEndpoint
         var now = clock.GetUtcNow();
         IncidentDetails? incident = null;
         IncidentSlaView? sla = null;
+        var notifications = NotificationScore.From([]);
         if (drill.IncidentId is { } incidentId)
         {
             incident = await session.LoadAsync<IncidentDetails>(incidentId, ct);
             sla = await session.LoadAsync<IncidentSlaView>(incidentId, ct);
+            var events = await session.Events.FetchStreamAsync(incidentId, token: ct);
+            notifications = NotificationScore.From(events.Select(e => e.Data));
         }
 
         var stages = sla?.State is { } state
@@ -97,8 +140,7 @@ public static class GetScorecardEndpoint
             incident?.Responders.Where(r => r.ArrivedAt is not null).Select(r => $"{r.Name} ({r.Id}) at {r.ArrivedAt:O}").ToList() ?? [],
             drill.Objectives.Select(o => new ObjectiveScore(o, drill.ObjectivesMet.Contains(o))).ToList(),
             drill.LessonsLearned,
-            new NotificationScore("None recorded yet: delivery reports come with the dispatch worker (issue #4). "
-                + "Every message this drill's incident published carries isDrill: true."),
+            notifications,
             now);
     }
 }
@@ -130,6 +172,17 @@ public static class ScorecardReport
         md.AppendLine(inv, $"- Acknowledged by: {(card.AcknowledgedBy is { } by ? $"{Escape(by.Name)} ({Escape(by.Id)}) at {card.AcknowledgedAt:u}" : "nobody yet")}");
         md.AppendLine(inv, $"- On site: {(card.RespondersOnSite.Count == 0 ? "nobody" : Escape(string.Join("; ", card.RespondersOnSite)))}");
         md.AppendLine().AppendLine("## Notifications").AppendLine().AppendLine(card.Notifications.Note);
+        if (card.Notifications.Attempts.Count > 0)
+        {
+            md.AppendLine().AppendLine("| at | recipient | channel | trigger | attempt | outcome |").AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var a in card.Notifications.Attempts)
+            {
+                var outcome = a.Outcome == "failed"
+                    ? $"failed: {Escape(a.Reason ?? "unknown")}{(a.WillRetry == true ? " (will retry)" : "")}"
+                    : a.Outcome;
+                md.AppendLine(inv, $"| {a.At:u} | {Escape(a.Recipient)} | {Escape(a.Channel)} | {Escape(a.Trigger)} (v{a.SourceVersion}) | {a.Attempt} | {outcome} |");
+            }
+        }
         md.AppendLine().AppendLine("## Objectives").AppendLine();
         foreach (var o in card.Objectives)
         {
