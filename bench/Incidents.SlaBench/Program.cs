@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Incidents.Api.Incidents;
-using Incidents.Api.Sla.Checking;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
@@ -94,9 +93,7 @@ internal static class SlaBenchmark
                 var id = Guid.CreateVersion7();
                 var decision = IncidentDecider.Decide(new ReportIncident(id, $"Bench incident {i}", "", $"system-{i % 50}", IncidentClass.Outage,
                     IntakeChannel.Monitoring, new Reporter("bench", null, null), false, null, policy, actor), null, reportedAt);
-                session.Events.StartStream<Incident>(id, decision.Events);
-                await IncidentWriter.PublishIntegrationEvents(context, null, 0, decision.Events);
-                await SlaScheduling.ScheduleNextCheck(context, id, null, decision.Events, reportedAt);
+                await IncidentWriter.Open(session, context, id, decision.Events, reportedAt);
             }
 
             await session.SaveChangesAsync();

@@ -86,7 +86,7 @@ public static class IncidentWriter
         }
 
         var current = stored[^1].Version;
-        if (expected is { } seen && seen != current && !OnlyClockNoticesAfter(stored, seen))
+        if (expected is { } seen && seen != current && !OnlyNoticesAfter(stored, seen))
         {
             return new Outcome(Problems.StaleVersion(http, id, seen, current));
         }
@@ -125,14 +125,12 @@ public static class IncidentWriter
         ?? throw new InvalidOperationException("An incident stream starts with IncidentReported.");
 
     /// <summary>
-    /// True when every event after <paramref name="version"/> is an SLA notice written by the clock or a notification
-    /// receipt of the worker: such records do
-    /// not change what a user decided on, so an <c>If-Match</c> of that version still stands.
+    /// True when every event after <paramref name="version"/> is a notice (<see cref="IIncidentNotice"/>): notices do not
+    /// change what a user decided on, so an <c>If-Match</c> of that version still stands.
     /// </summary>
-    private static bool OnlyClockNoticesAfter(IReadOnlyList<JasperFx.Events.IEvent> stored, long version) =>
+    private static bool OnlyNoticesAfter(IReadOnlyList<JasperFx.Events.IEvent> stored, long version) =>
         version > 0 && version <= stored[^1].Version
-        && stored.Where(e => e.Version > version).All(e => e.Data is SlaWarningRaised or SlaBreached
-            or Domain.Notifications.NotificationDelivered or Domain.Notifications.NotificationFailed);
+        && stored.Where(e => e.Version > version).All(e => e.Data is IIncidentNotice);
 
     /// <summary>After a failed commit: forget the pending changes and the messages that would have announced them.</summary>
     public static async Task Abandon(IDocumentSession session, IMessageBus bus)
@@ -142,6 +140,18 @@ public static class IncidentWriter
         {
             await context.ClearAllAsync();
         }
+    }
+
+    /// <summary>
+    /// Opens an incident: its stream, the announcement of it and its first SLA check, all in the session's transaction.
+    /// The one way an incident comes into being (reported by the desk, or started by a drill).
+    /// </summary>
+    public static async Task Open(IDocumentSession session, IMessageBus bus, Guid id, IReadOnlyList<object> reported,
+        DateTimeOffset now)
+    {
+        session.Events.StartStream<Incident>(id, reported);
+        await PublishIntegrationEvents(bus, null, 0, reported);
+        await SlaScheduling.ScheduleNextCheck(bus, id, null, reported, now);
     }
 
     public static async Task PublishIntegrationEvents(IMessageBus bus, Incident? before, long startingVersion,

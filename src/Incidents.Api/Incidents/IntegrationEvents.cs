@@ -19,7 +19,7 @@ public static class IntegrationEvents
     {
         IncidentReported e => new IncidentOpened(e.IncidentId, e.Title, e.AffectedSystem, Kebab(e.Class), Kebab(e.Channel),
             e.IsDrill, e.DrillId, e.At, Info(e.By), version),
-        SlaWarningRaised or SlaBreached => null,
+        IIncidentNotice => null,
         IIncidentEvent e => new IncidentLifecycleChanged(e.IncidentId, StepOf(@event), Kebab(after.Status), Kebab(after.Class),
             after.AffectedSystem, after.IsDrill, e.At, Info(e.By), version, DetailOf(@event)),
         _ => null,

@@ -12,6 +12,13 @@ public interface IIncidentEvent
     DateTimeOffset At { get; }
 }
 
+/// <summary>
+/// A fact the system records about an incident without changing it: SLA warnings and breaches, notification receipts.
+/// Notices leave the incident's state alone, are not announced as lifecycle changes, and do not make a user's
+/// <c>If-Match</c> stale.
+/// </summary>
+public interface IIncidentNotice : IIncidentEvent;
+
 public sealed record IncidentReported(
     Guid IncidentId,
     string Title,

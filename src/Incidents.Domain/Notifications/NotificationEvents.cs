@@ -15,7 +15,7 @@ public sealed record NotificationDelivered(
     string Channel,
     int Attempt,
     Actor By,
-    DateTimeOffset At) : IIncidentEvent;
+    DateTimeOffset At) : IIncidentNotice;
 
 /// <summary>A delivery attempt failed; <see cref="WillRetry"/> says whether the worker tries again.</summary>
 public sealed record NotificationFailed(
@@ -28,7 +28,7 @@ public sealed record NotificationFailed(
     string Reason,
     bool WillRetry,
     Actor By,
-    DateTimeOffset At) : IIncidentEvent;
+    DateTimeOffset At) : IIncidentNotice;
 
 public static class NotificationEventTypes
 {

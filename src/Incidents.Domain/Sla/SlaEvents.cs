@@ -12,7 +12,7 @@ public sealed record SlaWarningRaised(
     double Threshold,
     DateTimeOffset DueAt,
     Actor By,
-    DateTimeOffset At) : IIncidentEvent;
+    DateTimeOffset At) : IIncidentNotice;
 
 /// <summary>
 /// A stage was not stopped by its due time. <see cref="At"/> equals <see cref="DueAt"/>: the breach happened then, even
@@ -24,4 +24,4 @@ public sealed record SlaBreached(
     TimeSpan Target,
     DateTimeOffset DueAt,
     Actor By,
-    DateTimeOffset At) : IIncidentEvent;
+    DateTimeOffset At) : IIncidentNotice;

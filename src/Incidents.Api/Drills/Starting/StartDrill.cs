@@ -2,7 +2,6 @@ using Incidents.Api.Http;
 using Incidents.Api.Incidents;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
-using Incidents.Api.Sla.Checking;
 using Incidents.Domain;
 using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
@@ -78,10 +77,8 @@ public static class DrillStarter
             return error;
         }
 
-        session.Events.StartStream<Incident>(incidentId, reported.Events);
+        await IncidentWriter.Open(session, bus, incidentId, reported.Events, now);
         session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
-        await IncidentWriter.PublishIntegrationEvents(bus, null, 0, reported.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, incidentId, null, reported.Events, now);
         await session.SaveChangesAsync(ct);
         return null;
     }

@@ -5,7 +5,6 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
-using Incidents.Api.Sla.Checking;
 using Incidents.Domain.Incidents;
 using Incidents.Projections.Incidents;
 using JasperFx;
@@ -127,13 +126,14 @@ public static class ReportIncidentEndpoint
             policies.Current,
             actor);
 
-        var decision = IncidentDecider.Decide(command, null, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var decision = IncidentDecider.Decide(command, null, now);
         if (decision.Error is { } error)
         {
             return Problems.From(http, error);
         }
 
-        session.Events.StartStream<Incident>(id, decision.Events);
+        await IncidentWriter.Open(session, bus, id, decision.Events, now);
         if (key.Length > 0)
         {
             session.Insert(new ReportIdempotencyRecord
@@ -141,12 +141,10 @@ public static class ReportIncidentEndpoint
                 Id = RecordId(actor, key),
                 RequestHash = requestHash,
                 IncidentId = id,
-                CreatedAt = clock.GetUtcNow(),
+                CreatedAt = now,
             });
         }
 
-        await IncidentWriter.PublishIntegrationEvents(bus, null, 0, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, null, decision.Events, clock.GetUtcNow());
         Audit.Stamp(session, http, actor);
 
         try
