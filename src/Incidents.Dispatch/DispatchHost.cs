@@ -27,6 +27,14 @@ public static class DispatchHost
 
         var rabbit = new Uri(Require(builder.Configuration, "ConnectionStrings:RabbitMq"));
         var settings = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
+        // Start means ready: the host waits until the bus is connected and its queue bound, so nothing published right
+        // after start-up (or a readiness probe) races the topology.
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(30);
+            host.StopTimeout = TimeSpan.FromSeconds(15);
+        });
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConsumer<IncidentNotificationConsumer>();

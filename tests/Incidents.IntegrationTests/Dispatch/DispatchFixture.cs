@@ -112,6 +112,7 @@ public sealed class DispatchFixture : IAsyncLifetime
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await _worker.StartAsync();
+        await WaitForConsumerAsync();
         Operator = new HttpClient { BaseAddress = new Uri(_worker.Urls.First()) };
     }
 
@@ -142,6 +143,25 @@ public sealed class DispatchFixture : IAsyncLifetime
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = messageId.ToString(), Persistent = true };
         await channel.BasicPublishAsync("", Queue, mandatory: true, properties, body);
+    }
+
+    /// <summary>The tests put messages straight on the worker's queue: it must exist and be consumed first.</summary>
+    private async Task WaitForConsumerAsync()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await Eventually.GetAsync(async () =>
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                return (await channel.QueueDeclarePassiveAsync(Queue)).ConsumerCount;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return 0u;
+            }
+        }, consumers => consumers > 0, TimeSpan.FromSeconds(30), "the worker consuming its queue");
     }
 
     private async Task PurgeAsync()
