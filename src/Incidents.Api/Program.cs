@@ -28,6 +28,10 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<SlaPolicyOptions>, SlaPolicyOptionsValidator>();
 builder.Services.AddSingleton<SlaPolicyProvider>();
+builder.Services.AddOptions<Incidents.Api.Escalation.EscalationPolicyOptions>()
+    .BindConfiguration(Incidents.Api.Escalation.EscalationPolicyOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<Incidents.Api.Escalation.EscalationPolicyOptions>, Incidents.Api.Escalation.EscalationPolicyOptionsValidator>();
+builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>();
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 

@@ -82,3 +82,24 @@ public sealed record NotificationAttempted(
     string? Reason,
     bool IsDrill,
     DateTimeOffset AttemptedAt);
+
+/// <summary>
+/// An escalation level was raised: page <c>Recipients</c> (keys of the worker's recipient directory). <c>Reason</c> is
+/// opened, not-acknowledged or sla-breached (then <c>BreachedStage</c> says which); <c>Round</c> counts the runs of the
+/// chain; <c>NextAt</c> is when the next level falls due without an acknowledgement (null: the chain is exhausted).
+/// </summary>
+public sealed record IncidentEscalated(
+    Guid IncidentId,
+    string Title,
+    string Class,
+    string AffectedSystem,
+    bool IsDrill,
+    int Level,
+    int Round,
+    string LevelName,
+    IReadOnlyList<string> Recipients,
+    string Reason,
+    string? BreachedStage,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset? NextAt,
+    long StreamVersion);

@@ -19,7 +19,11 @@ public sealed class PermanentDeliveryException(string reason, Exception? inner =
 
 /// <summary>One delivery: to whom, over what, which message.</summary>
 public sealed record Delivery(string RecipientKey, Recipient Person, string Channel, string Address, WebhookTarget? Webhook,
-    RenderedMessage Message, Notice Notice);
+    RenderedMessage Message, Notice Notice)
+{
+    /// <summary>The channel of a recipient missing from the directory: nothing can be sent, a failed receipt says why.</summary>
+    public const string Unknown = "none";
+}
 
 public interface IChannelSender
 {

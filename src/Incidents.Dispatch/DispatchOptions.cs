@@ -102,7 +102,7 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
 {
     public static readonly string[] Triggers =
     [
-        "incident-opened", "sla-warning", "sla-breached", "acknowledged", "reclassified", "responder-assigned",
+        "incident-opened", "escalated", "sla-warning", "sla-breached", "acknowledged", "reclassified", "responder-assigned",
         "responder-dispatched", "responder-on-site", "service-restored", "resolved", "closed", "reopened", "cancelled",
         "comment-added",
     ];

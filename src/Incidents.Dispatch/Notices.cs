@@ -12,8 +12,12 @@ public sealed record Notice(
     string AffectedSystem,
     bool IsDrill,
     string ClockState,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    IReadOnlyList<string>? Recipients = null)
 {
+    /// <summary>The trigger of an escalation level: its recipients are named by the API's chain, not by the rules.</summary>
+    public const string Escalated = "escalated";
+
     /// <summary>The key a delivery is remembered by: the same change to the same person on the same channel is sent once.</summary>
     public string DeliveryKey(string recipient, string channel) => $"{IncidentId:N}:{SourceVersion}:{Trigger}:{recipient}:{channel}";
 
@@ -26,6 +30,11 @@ public sealed record Notice(
     public static Notice From(IncidentSlaBreached m) =>
         new(m.IncidentId, "sla-breached", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
             $"breached:{m.Stage}:{m.Target}", m.DueAt);
+
+    public static Notice From(IncidentEscalated m) =>
+        new(m.IncidentId, Escalated, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+            $"escalated:L{m.Level}{(m.Round > 1 ? $"/R{m.Round}" : "")}:{m.LevelName}:{m.Reason}{(m.BreachedStage is { } s ? $":{s}" : "")}",
+            m.RaisedAt, m.Recipients);
 
     public static Notice From(IncidentSlaWarning m) =>
         new(m.IncidentId, "sla-warning", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
@@ -43,6 +52,7 @@ public static class Templates
     private static readonly Dictionary<string, (string Zh, string En)> TriggerNames = new()
     {
         ["incident-opened"] = ("新事件", "New incident"),
+        ["escalated"] = ("事件升级", "Escalation"),
         ["sla-warning"] = ("时限预警", "SLA warning"),
         ["sla-breached"] = ("超时", "SLA breached"),
         ["acknowledged"] = ("已响应", "Acknowledged"),
@@ -63,6 +73,11 @@ public static class Templates
         var english = language == "en";
         var names = TriggerNames.GetValueOrDefault(notice.Trigger, (notice.Trigger, notice.Trigger));
         var what = english ? names.Item2 : names.Item1;
+        if (notice.Trigger == Notice.Escalated && notice.ClockState.Split(':') is [_, var level, ..])
+        {
+            what += " " + level;
+        }
+
         var cls = english ? notice.Class : ClassNamesZh.GetValueOrDefault(notice.Class, notice.Class);
         var mark = notice.IsDrill ? DrillMark + " " : "";
         var link = $"{linkBase.TrimEnd('/')}/{notice.IncidentId}";

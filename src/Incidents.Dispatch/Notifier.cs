@@ -16,14 +16,21 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
     public IEnumerable<Delivery> Plan(Notice notice)
     {
         var settings = options.Value;
-        var keys = settings.Rules
+        var keys = (notice.Recipients ?? []).Concat(settings.Rules
             .Where(r => r.On == notice.Trigger && (r.Classes.Count == 0 || r.Classes.Contains(notice.Class))
                         && (r.Systems.Count == 0 || r.Systems.Contains(notice.AffectedSystem)))
-            .SelectMany(r => r.Recipients)
+            .SelectMany(r => r.Recipients))
             .Distinct(StringComparer.OrdinalIgnoreCase);
         foreach (var key in keys)
         {
-            var person = settings.Recipients[key];
+            if (!settings.Recipients.TryGetValue(key, out var person))
+            {
+                // An escalation chain (API configuration) may name someone this worker does not know: say so in a receipt.
+                yield return new Delivery(key, new Recipient { Name = key }, Delivery.Unknown, "", null,
+                    new RenderedMessage("", ""), notice);
+                continue;
+            }
+
             var language = string.IsNullOrEmpty(person.Language) ? settings.DefaultLanguage : person.Language;
             var message = Templates.Render(notice, language, settings.LinkBase);
             if (!string.IsNullOrEmpty(person.Email))
@@ -58,8 +65,9 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
                 continue;
             }
 
-            IChannelSender sender = delivery.Channel switch
+            IChannelSender? sender = delivery.Channel switch
             {
+                Delivery.Unknown => null,
                 "email" => email,
                 "sms" => sms,
                 _ => webhook,
@@ -68,6 +76,11 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             string? reason = null;
             try
             {
+                if (sender is null)
+                {
+                    throw new PermanentDeliveryException($"recipient '{delivery.RecipientKey}' is not in the recipient directory");
+                }
+
                 await sender.SendAsync(delivery, context.CancellationToken);
                 outcome = "sent";
             }
@@ -108,8 +121,11 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
 
 /// <summary>The API's integration events, received through Wolverine's MassTransit interop on the worker's own queue.</summary>
 public sealed class IncidentNotificationConsumer(Notifier notifier) :
-    IConsumer<IncidentOpened>, IConsumer<IncidentLifecycleChanged>, IConsumer<IncidentSlaBreached>, IConsumer<IncidentSlaWarning>
+    IConsumer<IncidentOpened>, IConsumer<IncidentLifecycleChanged>, IConsumer<IncidentSlaBreached>, IConsumer<IncidentSlaWarning>,
+    IConsumer<IncidentEscalated>
 {
+    public Task Consume(ConsumeContext<IncidentEscalated> context) => notifier.NotifyAsync(context, Notice.From(context.Message));
+
     public Task Consume(ConsumeContext<IncidentOpened> context) => notifier.NotifyAsync(context, Notice.From(context.Message));
 
     public Task Consume(ConsumeContext<IncidentLifecycleChanged> context) => notifier.NotifyAsync(context, Notice.From(context.Message));

@@ -16,6 +16,7 @@ public static class ProjectionsRegistration
     {
         options.Events.AddEventTypes([.. IncidentDetailsProjection.LifecycleEvents, typeof(SlaWarningRaised), typeof(SlaBreached)]);
         options.Events.AddEventTypes(global::Incidents.Domain.Notifications.NotificationEventTypes.All);
+        options.Events.AddEventType<global::Incidents.Domain.Escalation.EscalationLevelRaised>();
 
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);

@@ -46,6 +46,9 @@ public static class MessagingConfiguration
         options.PublishMessage<IncidentSlaBreached>()
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
+        options.PublishMessage<IncidentEscalated>()
+            .ToRabbitExchange(Messaging.IncidentEventsExchange)
+            .UseMassTransitInterop();
 
         // Receipts of the notification worker (Incidents.Dispatch, MassTransit): it publishes NotificationAttempted to
         // MassTransit's exchange for that type; this queue is bound to it and read with the interop (docs/dispatch.md).
@@ -70,6 +73,9 @@ public static class MessagingConfiguration
             })
             .UseDurableInbox()
             .MaximumParallelMessages(configuration.GetValue("Sla:CheckParallelism", 8));
+        // Escalation checks: durable scheduled messages on their own local queue (docs/escalation.md).
+        options.LocalQueueFor<Escalation.EscalationCheckDue>().UseDurableInbox()
+            .MaximumParallelMessages(configuration.GetValue("Escalation:CheckParallelism", 4));
         options.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
         options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(250));

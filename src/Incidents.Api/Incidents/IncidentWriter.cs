@@ -1,7 +1,9 @@
 using Incidents.Api.Http;
 using Incidents.Api.Security;
+using Incidents.Api.Escalation;
 using Incidents.Api.Sla.Checking;
 using Incidents.Domain;
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Incidents;
@@ -102,6 +104,12 @@ public static class IncidentWriter
         session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
         await PublishIntegrationEvents(bus, incident, current, decision.Events);
         await SlaScheduling.ScheduleNextCheck(bus, id, SlaClock.From(history), decision.Events, now);
+        if (decision.Events.Any(e => e is IncidentReclassified))
+        {
+            // The new class may have another chain (or one where the old had none): let the escalation check decide.
+            await bus.SendAsync(new EscalationCheckDue(id, now));
+        }
+
         Audit.Stamp(session, http, actor);
 
         try
@@ -147,11 +155,18 @@ public static class IncidentWriter
     /// The one way an incident comes into being (reported by the desk, or started by a drill).
     /// </summary>
     public static async Task Open(IDocumentSession session, IMessageBus bus, Guid id, IReadOnlyList<object> reported,
-        DateTimeOffset now)
+        DateTimeOffset now, EscalationPolicy escalation)
     {
-        session.Events.StartStream<Incident>(id, reported);
+        // The escalation chain starts with the incident: level 1 is recorded in the same transaction as the report.
+        var level1 = EscalationScheduling.AtOpening(reported, escalation, now);
+        session.Events.StartStream<Incident>(id, [.. reported, .. level1]);
         await PublishIntegrationEvents(bus, null, 0, reported);
         await SlaScheduling.ScheduleNextCheck(bus, id, null, reported, now);
+        if (level1.Count > 0 && Incident.From(reported) is { } incident && EscalationClock.From(reported) is { } state)
+        {
+            await EscalationScheduling.Announce(bus, incident, reported.Count, level1);
+            await EscalationScheduling.ScheduleNextCheck(bus, state, level1, escalation, now);
+        }
     }
 
     public static async Task PublishIntegrationEvents(IMessageBus bus, Incident? before, long startingVersion,

@@ -35,6 +35,11 @@ public static class IntegrationEvents
         _ => null,
     };
 
+    /// <summary>The message announcing a raised escalation level, given the incident's state.</summary>
+    public static IncidentEscalated ForEscalation(Domain.Escalation.EscalationLevelRaised e, Incident incident, long version) =>
+        new(e.IncidentId, incident.Title, Kebab(incident.Class), incident.AffectedSystem, incident.IsDrill, e.Level, e.Round, e.LevelName,
+            e.Recipients, Kebab(e.Reason), e.BreachedStage is { } stage ? Kebab(stage) : null, e.At, e.NextAt, version);
+
     public static string StepOf(object @event) => @event switch
     {
         IncidentReclassified => "reclassified",

@@ -59,7 +59,8 @@ public sealed class DispatchFixture : IAsyncLifetime
         receiver.MapPost("/{**path}", async Task<IResult> (HttpContext http, string path) =>
         {
             using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-            Webhooks.Enqueue(new WebhookCall("/" + path, await reader.ReadToEndAsync(), http.Request.Headers["X-Incidents-Signature"]));
+            Webhooks.Enqueue(new WebhookCall("/" + path, await reader.ReadToEndAsync(),
+                path == "sms" ? http.Request.Headers.Authorization.ToString() : http.Request.Headers["X-Incidents-Signature"].ToString()));
             return path == "fail" ? Results.StatusCode(503) : Results.Ok();
         });
         await receiver.StartAsync();
@@ -104,6 +105,13 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["Dispatch:Recipients:security-lead:Name"] = "Security lead",
             ["Dispatch:Recipients:security-lead:Language"] = "en",
             ["Dispatch:Recipients:security-lead:Email"] = "security@example.org",
+            // Named only by escalation levels: an SMS through the gateway and a Feishu robot.
+            ["Dispatch:Recipients:project-manager:Name"] = "项目经理",
+            ["Dispatch:Recipients:project-manager:Phone"] = "+8613800000000",
+            ["Dispatch:Recipients:project-manager:Webhooks:0:Kind"] = "feishu",
+            ["Dispatch:Recipients:project-manager:Webhooks:0:Url"] = hooks + "/feishu",
+            ["Dispatch:Sms:Url"] = hooks + "/sms",
+            ["Dispatch:Sms:ApiKey"] = "tests-sms-key",
         };
         _worker = DispatchHost.Build([], builder =>
         {

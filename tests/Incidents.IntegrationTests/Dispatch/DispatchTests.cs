@@ -93,6 +93,38 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
     }
 
     [Fact]
+    public async Task An_escalation_level_pages_the_people_it_names_by_sms_robot_and_mail_and_reports_who_is_unknown()
+    {
+        var id = Guid.NewGuid();
+        var system = DispatchFixture.System("escalation");
+        await dispatch.SendRawAsync(nameof(IncidentEscalated), new IncidentEscalated(id, "Settlement down", "security-event", system, false, 2, 1,
+            "project manager", ["project-manager", "security-lead", "duty-engineer"], "not-acknowledged", null, DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddMinutes(10), 4), Guid.NewGuid());
+
+        var receipts = await dispatch.Receipts.WaitForAsync(id, r => r.Count >= 4, Wait);
+        receipts.Select(r => (r.Message.GetProperty("recipient").GetString(), r.Message.GetProperty("channel").GetString(),
+                r.Message.GetProperty("outcome").GetString()))
+            .ShouldBe([("project-manager", "sms", "sent"), ("project-manager", "webhook-feishu-0", "sent"), ("security-lead", "email", "sent"),
+                ("duty-engineer", "none", "failed")], ignoreOrder: true);
+        receipts.Single(r => r.Message.GetProperty("recipient").GetString() == "duty-engineer").Message.GetProperty("reason").GetString()
+            .ShouldBe("recipient 'duty-engineer' is not in the recipient directory");
+        receipts.ShouldAllBe(r => r.Message.GetProperty("trigger").GetString() == "escalated" && r.Message.GetProperty("sourceVersion").GetInt64() == 4);
+
+        var sms = dispatch.Webhooks.Single(w => w.Path == "/sms" && w.Body.Contains(system));
+        sms.Signature.ShouldBe("Bearer tests-sms-key");
+        var text = JsonDocument.Parse(sms.Body).RootElement;
+        text.GetProperty("phone").GetString().ShouldBe("+8613800000000");
+        text.GetProperty("text").GetString().ShouldBe($"【事件升级 L2】安全事件 - {system}：Settlement down");
+
+        var feishu = JsonDocument.Parse(dispatch.Webhooks.Single(w => w.Path == "/feishu" && w.Body.Contains(system)).Body).RootElement;
+        feishu.GetProperty("msg_type").GetString().ShouldBe("text");
+        feishu.GetProperty("content").GetProperty("text").GetString()!.ShouldContain("时限状态：escalated:L2:project manager:not-acknowledged");
+
+        var mail = dispatch.MailsFor(id).ShouldHaveSingleItem();
+        mail.Subject.ShouldBe($"[Escalation L2] security-event - {system}: Settlement down");
+    }
+
+    [Fact]
     public async Task A_failing_webhook_is_retried_then_recorded_as_failed()
     {
         var id = Guid.NewGuid();
@@ -103,7 +135,12 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
         receipts.Select(r => r.Message.GetProperty("outcome").GetString()).ShouldBe(["retrying", "retrying", "failed"]);
         receipts[^1].Message.GetProperty("reason").GetString().ShouldBe("retries exhausted: http 503");
         receipts[^1].Message.GetProperty("attempt").GetInt32().ShouldBe(3);
-        dispatch.Webhooks.Count(w => w.Path == "/fail" && w.Body.Contains("Disk errors")).ShouldBe(3);
+        var calls = dispatch.Webhooks.Where(w => w.Path == "/fail" && w.Body.Contains("Disk errors")).ToList();
+        calls.Count.ShouldBe(3);
+        // The WeCom robot shape: {"msgtype":"text","text":{"content":"<subject>\n<body>"}}.
+        var robot = JsonDocument.Parse(calls[0].Body).RootElement;
+        robot.GetProperty("msgtype").GetString().ShouldBe("text");
+        robot.GetProperty("text").GetProperty("content").GetString()!.ShouldStartWith($"【新事件】故障 - {DispatchFixture.System("fault")}：Disk errors\n");
         await TestServices.ScalarAsync<string>("SELECT outcome FROM dispatch_deliveries WHERE incident_id = @id", ("id", id))
             .ContinueWith(t => t.Result.ShouldBe("failed"));
     }

@@ -59,6 +59,9 @@ public static class TestHost
                 web.UseSetting($"Drills:Systems:{index}", system);
             }
 
+            // Escalation is off unless a test asks for chains (EscalationTests): its notices would otherwise race the
+            // steps of tests about other things.
+            web.UseSetting("Escalation:Policy:None", "true");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 web.UseSetting(key, value);

@@ -1,3 +1,4 @@
+using Incidents.Api.Escalation;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents;
 using Incidents.Api.Security;
@@ -24,12 +25,12 @@ public sealed record DrillStartDue(Guid DrillId, DateTimeOffset PlannedStart);
 public static class DrillStartDueHandler
 {
     public static async Task Handle(DrillStartDue due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
-        SlaPolicyProvider policies, CancellationToken cancellation)
+        SlaPolicyProvider policies, EscalationPolicyProvider escalation, CancellationToken cancellation)
     {
         session.LastModifiedBy = Actor.System.Id;
         // Refusals (rescheduled, started by hand, cancelled) are the normal fate of a stale timer: nothing to do.
         // A concurrent writer makes the commit throw; Wolverine retries and the retry sees the new state.
-        await DrillStarter.Start(session, bus, clock, policies, due.DrillId, due.PlannedStart, Actor.System, cancellation);
+        await DrillStarter.Start(session, bus, clock, policies, escalation, due.DrillId, due.PlannedStart, Actor.System, cancellation);
     }
 }
 
@@ -44,7 +45,7 @@ public static class DrillStarter
 
     /// <summary>Returns the refusal, or null when the drill started (the changes are saved).</summary>
     public static async Task<DomainError?> Start(IDocumentSession session, IMessageBus bus, TimeProvider clock, SlaPolicyProvider policies,
-        Guid drillId, DateTimeOffset? forPlannedStart, Actor actor, CancellationToken ct)
+        EscalationPolicyProvider escalation, Guid drillId, DateTimeOffset? forPlannedStart, Actor actor, CancellationToken ct)
     {
         var stored = await session.Events.FetchStreamAsync(drillId, token: ct);
         if (stored.Count == 0 || Drill.From(stored.Select(e => e.Data)) is not { } drill)
@@ -77,7 +78,7 @@ public static class DrillStarter
             return error;
         }
 
-        await IncidentWriter.Open(session, bus, incidentId, reported.Events, now);
+        await IncidentWriter.Open(session, bus, incidentId, reported.Events, now, escalation.Current);
         session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
         await session.SaveChangesAsync(ct);
         return null;
@@ -94,7 +95,7 @@ public static class StartDrillEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     public static async Task<IResult> Post(Guid id, HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock,
-        SlaPolicyProvider policies)
+        SlaPolicyProvider policies, EscalationPolicyProvider escalation)
     {
         if (RequestActor.From(http) is not { } actor)
         {
@@ -104,7 +105,7 @@ public static class StartDrillEndpoint
         Audit.Stamp(session, http, actor);
         try
         {
-            if (await DrillStarter.Start(session, bus, clock, policies, id, null, actor, http.RequestAborted) is { } error)
+            if (await DrillStarter.Start(session, bus, clock, policies, escalation, id, null, actor, http.RequestAborted) is { } error)
             {
                 return Problems.From(http, error);
             }

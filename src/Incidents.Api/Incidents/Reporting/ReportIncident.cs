@@ -1,3 +1,4 @@
+using Incidents.Api.Escalation;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -79,7 +80,8 @@ public static class ReportIncidentEndpoint
         IDocumentSession session,
         IMessageBus bus,
         TimeProvider clock,
-        SlaPolicyProvider policies)
+        SlaPolicyProvider policies,
+        EscalationPolicyProvider escalation)
     {
         var ct = http.RequestAborted;
         if (RequestActor.From(http) is not { } actor)
@@ -133,7 +135,7 @@ public static class ReportIncidentEndpoint
             return Problems.From(http, error);
         }
 
-        await IncidentWriter.Open(session, bus, id, decision.Events, now);
+        await IncidentWriter.Open(session, bus, id, decision.Events, now, escalation.Current);
         if (key.Length > 0)
         {
             session.Insert(new ReportIdempotencyRecord

@@ -83,10 +83,25 @@ public static class GetTimelineEndpoint
         IncidentCommentAdded e => $"{e.By.Name} commented: {e.Text}",
         SlaWarningRaised e => $"SLA warning: {Words(e.Stage)} stage at {e.Threshold:P0} of its target, due {e.DueAt:u}",
         SlaBreached e => $"SLA breached: {Words(e.Stage)} stage not met within {Duration(e.Target)} (due {e.DueAt:u})",
-        Domain.Notifications.NotificationDelivered e => $"Notified {e.Recipient} by {e.Channel} of {e.Trigger.Replace('-', ' ')} (attempt {e.Attempt})",
-        Domain.Notifications.NotificationFailed e => $"Notifying {e.Recipient} by {e.Channel} of {e.Trigger.Replace('-', ' ')} failed (attempt {e.Attempt}{(e.WillRetry ? ", will retry" : "")}): {e.Reason}",
+        Domain.Notifications.NotificationDelivered e => $"Notified {e.Recipient} by {e.Channel} of {Trigger(e.Trigger)} (attempt {e.Attempt})",
+        Domain.Notifications.NotificationFailed e => $"Notifying {e.Recipient} by {e.Channel} of {Trigger(e.Trigger)} failed (attempt {e.Attempt}{(e.WillRetry ? ", will retry" : "")}): {e.Reason}",
+        Domain.Escalation.EscalationLevelRaised e => Escalated(e),
         _ => data.GetType().Name,
     };
+
+    private static string Trigger(string trigger) => trigger == "escalated" ? "escalation" : trigger.Replace('-', ' ');
+
+    private static string Escalated(Domain.Escalation.EscalationLevelRaised e)
+    {
+        var why = e.Reason switch
+        {
+            Domain.Escalation.EscalationReason.Opened => "the chain started",
+            Domain.Escalation.EscalationReason.SlaBreached => $"the {Words(e.BreachedStage ?? SlaStage.Acknowledge)} stage was breached",
+            _ => "nobody acknowledged in time",
+        };
+        var next = e.NextAt is { } at ? $"; next level due {at:u} unless acknowledged" : "; the chain is exhausted";
+        return $"Escalation level {e.Level}{(e.Round > 1 ? $" (round {e.Round})" : "")} raised, paging {e.LevelName} ({string.Join(", ", e.Recipients)}): {why}{next}";
+    }
 
     private static string Duration(TimeSpan span) => System.Xml.XmlConvert.ToString(span);
 

@@ -91,6 +91,12 @@ public static class SlaCheckBatchHandler
         }
 
         await SlaScheduling.ScheduleNextCheck(bus, view.Id, state, notices, now, always: true);
+        if (notices.Any(n => n is SlaBreached))
+        {
+            // A breach moves an unacknowledged incident's escalation on at once.
+            await bus.SendAsync(new Escalation.EscalationCheckDue(view.Id, now));
+        }
+
         return notices.Count;
     }
 }
