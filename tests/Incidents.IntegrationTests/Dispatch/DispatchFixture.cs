@@ -113,15 +113,33 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["Dispatch:Sms:Url"] = hooks + "/sms",
             ["Dispatch:Sms:ApiKey"] = "tests-sms-key",
         };
+        _settings = settings;
+        await StartWorkerAsync();
+    }
+
+    private Dictionary<string, string?> _settings = [];
+
+    private async Task StartWorkerAsync()
+    {
         _worker = DispatchHost.Build([], builder =>
         {
             builder.Environment.EnvironmentName = "Testing";
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(_settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await _worker.StartAsync();
         await WaitForConsumerAsync();
+        Operator?.Dispose();
         Operator = new HttpClient { BaseAddress = new Uri(_worker.Urls.First()) };
+    }
+
+    /// <summary>Stops the worker (as a crash or a deployment would), runs <paramref name="whileDown"/>, starts a new one.</summary>
+    public async Task RestartWorkerAsync(Func<Task> whileDown)
+    {
+        await _worker.StopAsync();
+        await _worker.DisposeAsync();
+        await whileDown();
+        await StartWorkerAsync();
     }
 
     /// <summary>Mails received for an incident (by the X-Incident-Id header), parsed.</summary>

@@ -81,6 +81,23 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
     }
 
     [Fact]
+    public async Task What_the_api_announces_while_the_worker_is_down_is_notified_when_it_is_back()
+    {
+        Guid id = default;
+        await dispatch.RestartWorkerAsync(async () =>
+        {
+            id = await api.Client().ReportOutageAsync(DispatchFixture.System("outage"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            dispatch.MailsFor(id).ShouldBeEmpty("nobody is there to send it");
+        });
+
+        var mails = await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)), m => m.Count >= 1, Wait, "the mail after the restart");
+        mails.ShouldHaveSingleItem().To.Mailboxes.Single().Address.ShouldBe("purchaser@example.org");
+        await Eventually.GetAsync(() => api.Client().GetJsonAsync($"/api/v1/incidents/{id}/timeline"),
+            t => t["entries"]!.AsArray().Any(e => e!["type"]!.GetValue<string>() == "notification-delivered"), Wait, "the receipt in the timeline");
+    }
+
+    [Fact]
     public async Task An_english_recipient_gets_english_text()
     {
         var id = Guid.NewGuid();

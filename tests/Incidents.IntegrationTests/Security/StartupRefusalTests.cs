@@ -1,4 +1,5 @@
 using Incidents.Api.Security;
+using Incidents.IntegrationTests.Infrastructure;
 
 namespace Incidents.IntegrationTests.Security;
 
@@ -39,5 +40,21 @@ public sealed class StartupRefusalTests
         Should.NotThrow(() => new AuthSettings { Authority = "https://login.example.org/realms/ops" }.Validate("Production"));
         Should.NotThrow(() => new AuthSettings { DevelopmentSigningKey = DevelopmentKey }.Validate("Development"));
         Should.NotThrow(() => new AuthSettings { DevelopmentSigningKey = DevelopmentKey }.Validate("Testing"));
+    }
+
+    [Fact]
+    public async Task an_escalation_chain_that_makes_no_sense_stops_the_start_with_the_problems_named()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Escalation:Policy:None"] = "false",
+            ["Escalation:Policy:Chains:0:Class"] = "outage",
+            ["Escalation:Policy:Chains:0:Levels:0:Name"] = "duty engineer",
+            ["Escalation:Policy:Chains:0:Levels:0:Wait"] = "PT0S",
+        };
+
+        var refused = await Should.ThrowAsync<Exception>(async () => await (await TestHost.StartAsync(TestServices.TestDatabase, settings)).DisposeAsync());
+        refused.Message.ShouldContain("Escalation:Policy: Level 1 of class Outage needs at least one recipient, none blank.");
+        refused.Message.ShouldContain("Escalation:Policy: Level 1 of class Outage waits 00:00:00");
     }
 }
