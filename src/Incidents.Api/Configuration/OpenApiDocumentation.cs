@@ -26,6 +26,7 @@ public static class OpenApiDocumentation
         ["getIncident"] = ("Get one incident", "The incident with its version as the ETag; If-None-Match with that ETag answers 304."),
         ["listIncidents"] = ("List incidents", "Newest first, filtered and paged. Drills are excluded unless drills=include or drills=only."),
         ["getIncidentTimeline"] = ("Timeline of an incident", "Every event of the incident in order: what, who, when, with the stored event."),
+        ["getIncidentNotifications"] = ("Who was told", "Every announced change (report, steps, SLA warnings and breaches, escalation levels) with the deliveries the notification worker recorded: recipient, channel, outcome, attempts, when. Filters: trigger, recipient."),
         ["acknowledgeIncident"] = ("Acknowledge", "Someone owns the incident: stops the acknowledge clock."),
         ["reclassifyIncident"] = ("Reclassify", "Changes the class; running SLA stages are re-targeted from the original report time."),
         ["assignResponder"] = ("Assign a responder", "Puts an engineer on the incident."),
@@ -62,6 +63,11 @@ public static class OpenApiDocumentation
 
     private static readonly Dictionary<string, Query[]> Filters = new()
     {
+        ["getIncidentNotifications"] =
+        [
+            new("trigger", "Only announcements of this kind: incident-opened, escalated, sla-warning, sla-breached, acknowledged, service-restored, ..."),
+            new("recipient", "Only deliveries to this recipient (a key of the worker's directory, e.g. project-manager), and only the announcements they were told of."),
+        ],
         ["listIncidents"] =
         [
             new("status", "Statuses, repeated or comma-separated: reported, acknowledged, dispatched, on-site, restored, resolved, closed, cancelled."),

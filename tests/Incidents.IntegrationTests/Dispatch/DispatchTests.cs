@@ -57,6 +57,48 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
     }
 
     [Fact]
+    public async Task A_supervisor_sees_who_was_told_of_each_change_on_which_channel_and_what_failed()
+    {
+        var desk = api.Client();
+        var response = await desk.ReportAsync(new
+        {
+            title = "Claims database I/O errors",
+            affectedSystem = DispatchFixture.System("fault"),
+            @class = "fault",
+            channel = "monitoring",
+            reporter = new { name = "Zabbix" },
+        });
+        response.EnsureSuccessStatusCode();
+        var id = (await IncidentsClient.ReadJsonAsync(response))["id"]!.GetValue<Guid>();
+        var supervisor = api.Client("sup-01", "Liu Yang", "supervisor");
+
+        // The fault rule pages a WeCom robot that answers 503: two retries, then failed.
+        var told = await Eventually.GetAsync(() => supervisor.GetJsonAsync($"/api/v1/incidents/{id}/notifications"),
+            n => n["announcements"]![0]!["deliveries"]!.AsArray().Any(d => d!["outcome"]!.GetValue<string>() == "failed"), Wait,
+            "the failed delivery");
+        var opened = told["announcements"]![0]!;
+        (opened["version"]!.GetValue<long>(), opened["trigger"]!.GetValue<string>()).ShouldBe((1L, "incident-opened"));
+        var delivery = opened["deliveries"]!.AsArray().ShouldHaveSingleItem()!;
+        delivery["recipient"]!.GetValue<string>().ShouldBe("flaky-robot");
+        delivery["channel"]!.GetValue<string>().ShouldBe("webhook-wecom-0");
+        delivery["attempts"]!.GetValue<int>().ShouldBe(3);
+        delivery["deliveredAt"].ShouldBeNull();
+        delivery["lastFailure"]!.GetValue<string>().ShouldBe("retries exhausted: http 503");
+
+        // After a step, the acknowledgement is an announcement of its own that nobody was told of (no rule).
+        (await api.Client("eng-07", "Zhao Lei", "responder,hotline").StepAsync(id, "acknowledge")).IsSuccessStatusCode.ShouldBeTrue();
+        var all = await supervisor.GetJsonAsync($"/api/v1/incidents/{id}/notifications");
+        all["announcements"]!.AsArray().Select(a => a!["trigger"]!.GetValue<string>()).ShouldBe(["incident-opened", "acknowledged"]);
+        all["announcements"]![1]!["deliveries"]!.AsArray().ShouldBeEmpty();
+        (await supervisor.GetJsonAsync($"/api/v1/incidents/{id}/notifications?recipient=purchaser-contact"))["announcements"]!.AsArray().ShouldBeEmpty();
+        (await supervisor.GetJsonAsync($"/api/v1/incidents/{id}/notifications?trigger=acknowledged"))["announcements"]!.AsArray().Count.ShouldBe(1);
+
+        await IncidentsClient.ShouldBeProblemAsync(await supervisor.Http.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/notifications"),
+            System.Net.HttpStatusCode.NotFound, "incident.not-found");
+        (await supervisor.Http.GetAsync($"/api/v1/incidents/{id}/notifications?recipient=%00")).StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_drill_message_is_marked_and_a_redelivered_message_notifies_once()
     {
         var id = Guid.NewGuid();

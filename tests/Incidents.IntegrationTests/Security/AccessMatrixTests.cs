@@ -43,6 +43,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /api/v1/incidents"] = Readers,
         ["GET /api/v1/incidents/{id}"] = Readers,
         ["GET /api/v1/incidents/{id}/timeline"] = Readers,
+        ["GET /api/v1/incidents/{id}/notifications"] = Readers,
         ["GET /api/v1/incidents/{id}/sla"] = Readers,
         ["GET /api/v1/sla/board"] = Readers,
         ["POST /api/v1/incidents"] = [Hotline, Drills],

@@ -67,7 +67,7 @@ public static class GetTimelineEndpoint
         return TypedResults.Ok(new IncidentTimeline(id, events[^1].Version, entries));
     }
 
-    private static string Describe(object data) => data switch
+    internal static string Describe(object data) => data switch
     {
         IncidentReported e => $"{e.By.Name} recorded {Article(e.Class)} {Words(e.Class)} on {e.AffectedSystem} reported by {e.Reporter.Name} via {Words(e.Channel)}{(e.IsDrill ? " (DRILL)" : "")}: {e.Title}",
         IncidentReclassified e => $"{e.By.Name} reclassified it from {Words(e.From)} to {Words(e.To)}: {e.Reason}",

@@ -1,0 +1,114 @@
+using Incidents.Api.Http;
+using Incidents.Api.Incidents;
+using Incidents.Api.Incidents.Timeline;
+using Incidents.Api.Security;
+using Incidents.Domain.Escalation;
+using Incidents.Domain.Incidents;
+using Incidents.Domain.Notifications;
+using Incidents.Domain.Sla;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Incidents.Api.Notifications;
+
+/// <summary>
+/// One person told (or not) of one announced change over one channel: the outcome of the last attempt
+/// (<c>delivered</c>, <c>retrying</c>, <c>failed</c>), how many attempts, when the first was made and when it arrived.
+/// </summary>
+public sealed record DeliveryRecord(
+    string Recipient,
+    string Channel,
+    string Outcome,
+    int Attempts,
+    DateTimeOffset FirstAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastFailure);
+
+/// <summary>A change the API announced to the notification worker (the event at <see cref="Version"/>) and who was told of it.</summary>
+public sealed record Announcement(long Version, string Trigger, DateTimeOffset At, string Summary, IReadOnlyList<DeliveryRecord> Deliveries);
+
+public sealed record IncidentNotifications(Guid IncidentId, long Version, IReadOnlyList<Announcement> Announcements);
+
+public static class GetNotificationsEndpoint
+{
+    /// <summary>
+    /// Who was told what, on which channel, and when: every announced change of the incident (report, lifecycle steps,
+    /// SLA warnings and breaches, escalation levels) with the delivery receipts the notification worker recorded for it.
+    /// Optional filters: <c>trigger</c> (e.g. sla-breached, escalated) and <c>recipient</c> (e.g. project-manager).
+    /// </summary>
+    [WolverineGet("/api/v1/incidents/{id}/notifications", OperationId = "getIncidentNotifications")]
+    [Authorize(Policy = Policies.ReadIncidents)]
+    [Tags("Incidents")]
+    [ProducesResponseType<IncidentNotifications>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
+    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var trigger = QueryValues.Text(http.Request.Query, "trigger", 100, errors);
+        var recipient = QueryValues.Text(http.Request.Query, "recipient", 200, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(http, errors);
+        }
+
+        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
+        if (events.Count == 0 || (events[0].Data is IncidentReported { IsDrill: false } && IncidentAccess.SeesDrillsOnly(http)))
+        {
+            return Problems.From(http, IncidentErrors.NotFound(id));
+        }
+
+        var receipts = events
+            .Select(e => e.Data switch
+            {
+                NotificationDelivered d => new Receipt(d.SourceVersion, d.Trigger, d.Recipient, d.Channel, d.At, null, false),
+                NotificationFailed f => new Receipt(f.SourceVersion, f.Trigger, f.Recipient, f.Channel, f.At, f.Reason, f.WillRetry),
+                _ => null,
+            })
+            .OfType<Receipt>()
+            .Where(r => recipient is null || string.Equals(r.Recipient, recipient, StringComparison.OrdinalIgnoreCase))
+            .ToLookup(r => (r.SourceVersion, r.Trigger));
+
+        var announcements = events
+            .Select(e => (Event: e, Trigger: TriggerOf(e.Data)))
+            .Where(a => a.Trigger is not null && (trigger is null || a.Trigger == trigger))
+            .Select(a => new Announcement(a.Event.Version, a.Trigger!, At(a.Event), GetTimelineEndpoint.Describe(a.Event.Data),
+                receipts[(a.Event.Version, a.Trigger!)]
+                    .GroupBy(r => (r.Recipient, r.Channel))
+                    .Select(Summarise)
+                    .ToList()))
+            .Where(a => recipient is null || a.Deliveries.Count > 0)
+            .ToList();
+        return TypedResults.Ok(new IncidentNotifications(id, events[^1].Version, announcements));
+    }
+
+    private sealed record Receipt(long SourceVersion, string Trigger, string Recipient, string Channel, DateTimeOffset At, string? Failure,
+        bool WillRetry);
+
+    private static DeliveryRecord Summarise(IGrouping<(string Recipient, string Channel), Receipt> attempts)
+    {
+        var ordered = attempts.OrderBy(r => r.At).ToList();
+        var delivered = ordered.FirstOrDefault(r => r.Failure is null);
+        var last = ordered[^1];
+        var outcome = delivered is not null ? "delivered" : last.WillRetry ? "retrying" : "failed";
+        return new DeliveryRecord(attempts.Key.Recipient, attempts.Key.Channel, outcome, ordered.Count, ordered[0].At, delivered?.At,
+            ordered.LastOrDefault(r => r.Failure is not null)?.Failure);
+    }
+
+    /// <summary>The trigger the notification worker knows this event by (as in the integration messages); null when not announced.</summary>
+    private static string? TriggerOf(object data) => data switch
+    {
+        IncidentReported => "incident-opened",
+        SlaWarningRaised => "sla-warning",
+        SlaBreached => "sla-breached",
+        EscalationLevelRaised => "escalated",
+        IIncidentNotice => null,
+        IIncidentEvent => IntegrationEvents.StepOf(data),
+        _ => null,
+    };
+
+    private static DateTimeOffset At(IEvent e) => e.Data is IIncidentEvent fact ? fact.At : e.Timestamp;
+}
