@@ -55,8 +55,7 @@ public static class GetNotificationsEndpoint
             return Problems.Validation(http, errors);
         }
 
-        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
-        if (events.Count == 0 || (events[0].Data is IncidentReported { IsDrill: false } && IncidentAccess.SeesDrillsOnly(http)))
+        if (await IncidentAccess.ReadStreamAsync(http, session, id) is not { } events)
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }

@@ -61,6 +61,16 @@ public static class IncidentAccess
     /// <summary>True when the caller may see this incident at all; others get the 404 an unknown incident gets.</summary>
     public static bool MaySee(HttpContext http, bool isDrill) => isDrill || !SeesDrillsOnly(http);
 
+    /// <summary>
+    /// The incident's whole stream when it exists and the caller may see it; null otherwise (answer 404, as for an
+    /// unknown incident).
+    /// </summary>
+    public static async Task<IReadOnlyList<JasperFx.Events.IEvent>?> ReadStreamAsync(HttpContext http, Marten.IQuerySession session, Guid id)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
+        return events.Count > 0 && events[0].Data is Domain.Incidents.IncidentReported reported && MaySee(http, reported.IsDrill) ? events : null;
+    }
+
     /// <summary>True when the caller may report this kind of incident.</summary>
     public static bool MayReport(HttpContext http, bool isDrill) =>
         http.User.IsInRole(Roles.Hotline) || (isDrill && http.User.IsInRole(Roles.DrillCoordinator));

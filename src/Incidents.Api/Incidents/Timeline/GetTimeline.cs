@@ -42,8 +42,7 @@ public static class GetTimelineEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
     {
-        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
-        if (events.Count == 0 || (events[0].Data is IncidentReported { IsDrill: false } && IncidentAccess.SeesDrillsOnly(http)))
+        if (await IncidentAccess.ReadStreamAsync(http, session, id) is not { } events)
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }
