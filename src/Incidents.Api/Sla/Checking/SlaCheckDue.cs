@@ -1,5 +1,7 @@
+using Incidents.Api.Escalation;
 using Incidents.Api.Incidents;
 using Incidents.Domain;
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Sla;
 using JasperFx;
@@ -26,7 +28,7 @@ public static class SlaCheckBatchHandler
     public static readonly TimeSpan SafetyRecheck = TimeSpan.FromSeconds(1);
 
     public static async Task Handle(SlaCheckDue[] checks, IDocumentSession session, IMessageBus bus, TimeProvider clock,
-        CancellationToken cancellation)
+        EscalationPolicyProvider escalation, CancellationToken cancellation)
     {
         var ids = checks.Select(c => c.IncidentId).Distinct().ToArray();
         var views = await session.LoadManyAsync<IncidentSlaView>(cancellation, ids);
@@ -34,7 +36,7 @@ public static class SlaCheckBatchHandler
         var recorded = 0;
         foreach (var view in views)
         {
-            recorded += await Record(session, bus, view, now);
+            recorded += await Record(session, bus, view, now, escalation.Current);
         }
 
         if (recorded == 0)
@@ -61,7 +63,8 @@ public static class SlaCheckBatchHandler
     }
 
     /// <summary>Stages the notices due for one clock; returns how many.</summary>
-    private static async Task<int> Record(IDocumentSession session, IMessageBus bus, IncidentSlaView view, DateTimeOffset now)
+    private static async Task<int> Record(IDocumentSession session, IMessageBus bus, IncidentSlaView view, DateTimeOffset now,
+        EscalationPolicy escalation)
     {
         if (view.State is not { } state)
         {
@@ -91,10 +94,10 @@ public static class SlaCheckBatchHandler
         }
 
         await SlaScheduling.ScheduleNextCheck(bus, view.Id, state, notices, now, always: true);
-        if (notices.Any(n => n is SlaBreached))
+        if (notices.Any(n => n is SlaBreached) && escalation.For(state.Class) is not null)
         {
-            // A breach moves an unacknowledged incident's escalation on at once.
-            await bus.SendAsync(new Escalation.EscalationCheckDue(view.Id, now));
+            // A breach moves an unacknowledged incident's escalation on at once (the check knows whether it still runs).
+            await bus.SendAsync(new EscalationCheckDue(view.Id, now));
         }
 
         return notices.Count;
