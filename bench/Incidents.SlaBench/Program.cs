@@ -1,4 +1,3 @@
-using Incidents.Domain.Escalation;
 using System.Diagnostics;
 using System.Globalization;
 using Incidents.Api.Incidents;
@@ -55,8 +54,28 @@ internal static class SlaBenchmark
             web.UseSetting("Auth:Authority", "https://login.invalid/incidents");
             web.UseSetting("ConnectionStrings:Marten", benchConnection);
             web.UseSetting("ConnectionStrings:RabbitMq", rabbit);
-            // The SLA timers alone are measured: no escalation checks compete with them.
-            web.UseSetting("Escalation:Policy:None", "true");
+            if (options.Escalation)
+            {
+                // Every class: level 1 at the report, level 2 when the acknowledge target passes (the breach and the wait
+                // coincide, as in the contract's chains), then nothing for an hour.
+                var chainClasses = new[] { "outage", "major-event", "fault", "security-event" };
+                for (var i = 0; i < chainClasses.Length; i++)
+                {
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Class", chainClasses[i]);
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:0:Name", "duty engineer");
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:0:Recipients:0", "duty-engineer");
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:0:Wait", System.Xml.XmlConvert.ToString(target));
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:1:Name", "project manager");
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:1:Recipients:0", "project-manager");
+                    web.UseSetting($"Escalation:Policy:Chains:{i}:Levels:1:Wait", "PT1H");
+                }
+            }
+            else
+            {
+                // The SLA timers alone are measured: no escalation checks compete with them.
+                web.UseSetting("Escalation:Policy:None", "true");
+            }
+
             web.UseSetting("Sla:Policy:Name", "bench");
             web.UseSetting("Sla:Policy:Version", "1");
             if (options.NoWarnings)
@@ -78,6 +97,7 @@ internal static class SlaBenchmark
         var services = factory.Services;
         var runtime = services.GetRequiredService<IWolverineRuntime>();
         var sessions = services.GetRequiredService<OutboxedSessionFactory>();
+        var escalation = services.GetRequiredService<Incidents.Api.Escalation.EscalationPolicyProvider>().Current;
         var policy = services.GetRequiredService<Incidents.Api.Sla.SlaPolicyProvider>().Current;
 
         // Seed: every incident is reported through the same decider and the same outbox path as the API, with its report time
@@ -96,7 +116,7 @@ internal static class SlaBenchmark
                 var id = Guid.CreateVersion7();
                 var decision = IncidentDecider.Decide(new ReportIncident(id, $"Bench incident {i}", "", $"system-{i % 50}", IncidentClass.Outage,
                     IntakeChannel.Monitoring, new Reporter("bench", null, null), false, null, policy, actor), null, reportedAt);
-                await IncidentWriter.Open(session, context, id, decision.Events, reportedAt, EscalationPolicy.None);
+                await IncidentWriter.Open(session, context, id, decision.Events, reportedAt, escalation);
             }
 
             await session.SaveChangesAsync();
@@ -128,6 +148,19 @@ internal static class SlaBenchmark
             await Task.Delay(250);
         }
 
+        long escalated = 0;
+        while (options.Escalation && DateTimeOffset.UtcNow < deadline)
+        {
+            escalated = (long)(await new NpgsqlCommand(
+                "select count(*) from incidents.mt_events where type = 'escalation_level_raised' and (data ->> 'level')::int = 2", db).ExecuteScalarAsync())!;
+            if (escalated >= options.Incidents)
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
         var report = await Lateness(db, "sla_breached");
         var warnings = await Lateness(db, "sla_warning_raised");
         var drain = (long)0;
@@ -143,19 +176,30 @@ internal static class SlaBenchmark
         Console.WriteLine($"breach lateness (recorded - due): p50 {report.P50} ms, p99 {report.P99} ms, max {report.Max} ms");
         Console.WriteLine($"warning lateness (recorded - threshold): p50 {warnings.P50} ms, p99 {warnings.P99} ms, max {warnings.Max} ms ({warnings.Count} warnings)");
         Console.WriteLine($"first due -> last breach recorded: {drain} ms");
+        if (options.Escalation)
+        {
+            var levels = await Lateness(db, "escalation_level_raised", "and (data ->> 'level')::int = 2");
+            await using var command = new NpgsqlCommand(
+                "select extract(epoch from max(timestamp) - min((data ->> 'at')::timestamptz)) from incidents.mt_events " +
+                "where type = 'escalation_level_raised' and (data ->> 'level')::int = 2", db);
+            var escalationDrain = (long)Math.Round(Convert.ToDouble(await command.ExecuteScalarAsync() ?? 0d, CultureInfo.InvariantCulture) * 1000);
+            Console.WriteLine($"escalations to level 2 recorded: {escalated} of {options.Incidents}; lateness p50 {levels.P50} ms, p99 {levels.P99} ms, " +
+                $"max {levels.Max} ms; first due -> last recorded: {escalationDrain} ms");
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT label=\"{options.Label}\" incidents={options.Incidents} spread={options.SpreadSeconds} recorded={breaches} p50={report.P50} p99={report.P99} max={report.Max} drain_ms={drain} warn_p99={warnings.P99}"));
         return breaches >= options.Incidents ? 0 : 2;
     }
 
-    private static async Task<(long P50, long P99, long Max, long Count)> Lateness(NpgsqlConnection db, string type)
+    private static async Task<(long P50, long P99, long Max, long Count)> Lateness(NpgsqlConnection db, string type, string also = "")
     {
         await using var command = new NpgsqlCommand($"""
             select coalesce(percentile_cont(0.5) within group (order by l), 0),
                    coalesce(percentile_cont(0.99) within group (order by l), 0),
                    coalesce(max(l), 0), count(*)
             from (select extract(epoch from timestamp - (data ->> 'at')::timestamptz) * 1000 as l
-                  from incidents.mt_events where type = '{type}') lateness
+                  from incidents.mt_events where type = '{type}' {also}) lateness
             """, db);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -163,7 +207,8 @@ internal static class SlaBenchmark
     }
 }
 
-internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds, int TimeoutSeconds, string Label, bool NoWarnings)
+internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds, int TimeoutSeconds, string Label, bool NoWarnings,
+    bool Escalation)
 {
     public static Args Parse(string[] args)
     {
@@ -178,6 +223,7 @@ internal sealed record Args(int Incidents, int SpreadSeconds, int TargetSeconds,
             int.Parse(Value("--target", "90"), CultureInfo.InvariantCulture),
             int.Parse(Value("--timeout", "120"), CultureInfo.InvariantCulture),
             Value("--label", "sla"),
-            args.Contains("--no-warnings"));
+            args.Contains("--no-warnings"),
+            args.Contains("--escalation"));
     }
 }
