@@ -63,8 +63,8 @@ public static class MessagingConfiguration
         transport.BindExchange(Messaging.NotificationReceiptsExchange, ExchangeType.Fanout)
             .ToQueue(receipts);
 
-        // SLA checks: durable scheduled messages on a local queue, stored in PostgreSQL with the events that caused
-        // them, handled once across nodes. A check that loses a race with another writer is simply retried.
+        // Clock checks (SLA and escalation, one per incident): durable scheduled messages on a local queue, stored in
+        // PostgreSQL with the events that caused them, handled once across nodes. A check that loses a race with another writer is simply retried.
         options.BatchMessagesOf<SlaCheckDue>(batching =>
             {
                 batching.BatchSize = configuration.GetValue("Sla:CheckBatchSize", 200);
@@ -73,9 +73,6 @@ public static class MessagingConfiguration
             })
             .UseDurableInbox()
             .MaximumParallelMessages(configuration.GetValue("Sla:CheckParallelism", 8));
-        // Escalation checks: durable scheduled messages on their own local queue (docs/escalation.md).
-        options.LocalQueueFor<Escalation.EscalationCheckDue>().UseDurableInbox()
-            .MaximumParallelMessages(configuration.GetValue("Escalation:CheckParallelism", 4));
         options.Policies.OnException<ConcurrencyException>().RetryWithCooldown(
             TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1));
         options.Durability.ScheduledJobPollingTime = configuration.GetValue("Sla:CheckPollingInterval", TimeSpan.FromMilliseconds(250));

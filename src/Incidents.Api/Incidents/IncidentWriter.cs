@@ -103,12 +103,8 @@ public static class IncidentWriter
         // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
         session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
         await PublishIntegrationEvents(bus, incident, current, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, SlaClock.From(history), decision.Events, now);
-        if (decision.Events.Any(e => e is IncidentReclassified))
-        {
-            // The new class may have another chain (or one where the old had none): let the escalation check decide.
-            await bus.SendAsync(new EscalationCheckDue(id, now));
-        }
+        await SlaScheduling.ScheduleNextCheck(bus, id, IncidentClocks.From(history), decision.Events,
+            http.RequestServices.GetRequiredService<EscalationPolicyProvider>().Current, now);
 
         Audit.Stamp(session, http, actor);
 
@@ -158,15 +154,24 @@ public static class IncidentWriter
         DateTimeOffset now, EscalationPolicy escalation)
     {
         // The escalation chain starts with the incident: level 1 is recorded in the same transaction as the report.
-        var level1 = EscalationScheduling.AtOpening(reported, escalation, now);
+        var opened = IncidentClocks.From(reported);
+        IReadOnlyList<EscalationLevelRaised> level1 = opened.Escalation is { } chain
+            ? EscalationClock.Due(chain, escalation.For(chain.Class), now)
+            : [];
         session.Events.StartStream<Incident>(id, [.. reported, .. level1]);
         await PublishIntegrationEvents(bus, null, 0, reported);
-        await SlaScheduling.ScheduleNextCheck(bus, id, null, reported, now);
-        if (level1.Count > 0 && Incident.From(reported) is { } incident && EscalationClock.From(reported) is { } state)
+        if (Incident.From(reported) is { } incident)
         {
-            await EscalationScheduling.Announce(bus, incident, reported.Count, level1);
-            await EscalationScheduling.ScheduleNextCheck(bus, state, level1, escalation, now);
+            var version = (long)reported.Count;
+            foreach (var level in level1)
+            {
+                await bus.PublishAsync(IntegrationEvents.ForEscalation(level, incident.Title, incident.Class, incident.AffectedSystem,
+                    incident.IsDrill, ++version));
+            }
         }
+
+        // One pending check for both clocks: the first SLA warning or the next escalation level, whichever comes first.
+        await SlaScheduling.ScheduleNextCheck(bus, id, new IncidentClocks(null, null), [.. reported, .. level1], escalation, now);
     }
 
     public static async Task PublishIntegrationEvents(IMessageBus bus, Incident? before, long startingVersion,

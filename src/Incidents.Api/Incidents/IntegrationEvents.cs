@@ -36,8 +36,9 @@ public static class IntegrationEvents
     };
 
     /// <summary>The message announcing a raised escalation level, given the incident's state.</summary>
-    public static IncidentEscalated ForEscalation(Domain.Escalation.EscalationLevelRaised e, Incident incident, long version) =>
-        new(e.IncidentId, incident.Title, Kebab(incident.Class), incident.AffectedSystem, incident.IsDrill, e.Level, e.Round, e.LevelName,
+    public static IncidentEscalated ForEscalation(Domain.Escalation.EscalationLevelRaised e, string title, IncidentClass incidentClass,
+        string affectedSystem, bool isDrill, long version) =>
+        new(e.IncidentId, title, Kebab(incidentClass), affectedSystem, isDrill, e.Level, e.Round, e.LevelName,
             e.Recipients, Kebab(e.Reason), e.BreachedStage is { } stage ? Kebab(stage) : null, e.At, e.NextAt, version);
 
     public static string StepOf(object @event) => @event switch

@@ -30,6 +30,9 @@ public sealed class IncidentSlaView
     /// <summary>The earliest due time among open stages; the board orders by it.</summary>
     public DateTimeOffset? NextDueAt { get; set; }
 
+    /// <summary>Where the incident's escalation chain stands (docs/escalation.md); checked with the SLA clock.</summary>
+    public global::Incidents.Domain.Escalation.EscalationState? Escalation { get; set; }
+
     /// <summary>When the clock next had something to announce, as seen when the last event was stored.</summary>
     public DateTimeOffset? NextCheckAt { get; set; }
 }
@@ -47,6 +50,7 @@ public sealed class IncidentSlaViewProjection : SingleStreamProjection<IncidentS
         var view = snapshot ?? new IncidentSlaView { Id = id };
         view.Version = e.Version;
         view.State = state;
+        view.Escalation = global::Incidents.Domain.Escalation.EscalationClock.Evolve(view.Escalation, e.Data);
         view.Class = state.Class;
         view.AffectedSystem = state.AffectedSystem;
         view.IsDrill = state.IsDrill;

@@ -11,16 +11,19 @@ using Wolverine;
 namespace Incidents.Api.Sla.Checking;
 
 /// <summary>
-/// A hint that an incident's SLA clock has something to announce at <see cref="CheckAt"/>: a durable scheduled
-/// message (stored in PostgreSQL, survives restarts, handled once across nodes). The handler trusts the stream, not
-/// the hint, so duplicated or stale checks do no harm.
+/// A hint that an incident's clocks — its SLA clock or its escalation chain — have something to announce at
+/// <see cref="CheckAt"/>: a durable scheduled message (stored in PostgreSQL, survives restarts, handled once across
+/// nodes). One pending check per incident covers both clocks. The handler trusts the stream, not the hint, so
+/// duplicated or stale checks do no harm.
 /// </summary>
 public sealed record SlaCheckDue(Guid IncidentId, DateTimeOffset CheckAt);
 
 /// <summary>
 /// Handles due checks in batches (Wolverine batches <see cref="SlaCheckDue"/> messages of the local queue): one query
-/// loads every clock of the batch, one transaction records all their notices, announces them and schedules each clock's
-/// next check. A storm of simultaneous deadlines thus costs a few transactions, not one per incident.
+/// loads every clock of the batch, one transaction records all their notices (SLA warnings and breaches, then the
+/// escalation levels they and the waits make due), announces them and schedules each incident's next check. A storm of
+/// simultaneous deadlines thus costs a few transactions, not one per incident, and the SLA and escalation notices of one
+/// incident never race each other.
 /// </summary>
 public static class SlaCheckBatchHandler
 {
@@ -62,7 +65,7 @@ public static class SlaCheckBatchHandler
         }
     }
 
-    /// <summary>Stages the notices due for one clock; returns how many.</summary>
+    /// <summary>Stages the notices due for one incident; returns how many.</summary>
     private static async Task<int> Record(IDocumentSession session, IMessageBus bus, IncidentSlaView view, DateTimeOffset now,
         EscalationPolicy escalation)
     {
@@ -71,10 +74,15 @@ public static class SlaCheckBatchHandler
             return 0;
         }
 
+        var before = new IncidentClocks(state, view.Escalation);
         var notices = SlaClock.DueNotices(state, now);
-        if (notices.Count == 0)
+        // The breaches just found move an unacknowledged incident's escalation on at once, in the same append.
+        var escalated = before.Escalation is { } chainState
+            ? EscalationClock.Due(notices.Aggregate(chainState, (s, n) => EscalationClock.Evolve(s, n)!), escalation.For(chainState.Class), now)
+            : [];
+        if (notices.Count + escalated.Count == 0)
         {
-            if (SlaClock.NextCheckAt(state, now) is { } next && next <= now)
+            if (before.NextCheckAt(escalation, now) is { } next && next <= now)
             {
                 await bus.ScheduleAsync(new SlaCheckDue(view.Id, now + SafetyRecheck), now + SafetyRecheck);
             }
@@ -82,41 +90,65 @@ public static class SlaCheckBatchHandler
             return 0;
         }
 
+        object[] recorded = [.. notices, .. escalated];
         // The expected version makes a concurrent writer fail one of us at commit instead of both recording.
-        session.Events.Append(view.Id, view.Version + notices.Count, notices.ToArray());
+        session.Events.Append(view.Id, view.Version + recorded.Length, recorded);
         var version = view.Version;
-        foreach (var notice in notices)
+        foreach (var notice in recorded)
         {
-            if (IntegrationEvents.ForSla(notice, state, ++version) is { } message)
+            var message = notice is EscalationLevelRaised level
+                ? IntegrationEvents.ForEscalation(level, state.Title, state.Class, state.AffectedSystem, state.IsDrill, ++version)
+                : IntegrationEvents.ForSla(notice, state, ++version);
+            if (message is not null)
             {
                 await bus.PublishAsync(message);
             }
         }
 
-        await SlaScheduling.ScheduleNextCheck(bus, view.Id, state, notices, now, always: true);
-        if (notices.Any(n => n is SlaBreached) && escalation.For(state.Class) is not null)
-        {
-            // A breach moves an unacknowledged incident's escalation on at once (the check knows whether it still runs).
-            await bus.SendAsync(new EscalationCheckDue(view.Id, now));
-        }
-
-        return notices.Count;
+        await SlaScheduling.ScheduleNextCheck(bus, view.Id, before, recorded, escalation, now, always: true);
+        return recorded.Length;
     }
 }
 
-/// <summary>Keeps exactly one pending check per incident for its clock's next instant.</summary>
+/// <summary>Both clocks of an incident, as the scheduling of its one pending check needs them.</summary>
+public sealed record IncidentClocks(SlaClockState? Sla, EscalationState? Escalation)
+{
+    public static IncidentClocks From(IEnumerable<object> history)
+    {
+        var events = history as IReadOnlyCollection<object> ?? history.ToList();
+        return new IncidentClocks(SlaClock.From(events), EscalationClock.From(events));
+    }
+
+    public IncidentClocks Then(IEnumerable<object> events) => events.Aggregate(this, (clocks, e) =>
+        new IncidentClocks(SlaClock.Evolve(clocks.Sla, e), EscalationClock.Evolve(clocks.Escalation, e)));
+
+    /// <summary>The earlier of the SLA clock's next instant and the escalation chain's.</summary>
+    public DateTimeOffset? NextCheckAt(EscalationPolicy escalation, DateTimeOffset now)
+    {
+        var sla = Sla is null ? null : SlaClock.NextCheckAt(Sla, now);
+        var chain = Escalation is null ? null : EscalationClock.NextCheckAt(Escalation, escalation.For(Escalation.Class));
+        return (sla, chain) switch
+        {
+            ({ } a, { } b) => a < b ? a : b,
+            ({ } a, null) => a,
+            (null, var b) => b,
+        };
+    }
+}
+
+/// <summary>Keeps exactly one pending check per incident for the next instant of either of its clocks.</summary>
 public static class SlaScheduling
 {
     /// <summary>
-    /// Schedules a check for the clock's next instant when the new events moved it (writers), or whenever there is one
+    /// Schedules a check for the clocks' next instant when the new events moved it (writers), or whenever there is one
     /// (<paramref name="always"/>: the check handler that just announced something carries the chain on).
     /// </summary>
-    public static async Task ScheduleNextCheck(IMessageBus bus, Guid incidentId, SlaClockState? before, IEnumerable<object> events,
-        DateTimeOffset now, bool always = false)
+    public static async Task ScheduleNextCheck(IMessageBus bus, Guid incidentId, IncidentClocks before, IEnumerable<object> events,
+        EscalationPolicy escalation, DateTimeOffset now, bool always = false)
     {
-        var after = events.Aggregate(before, SlaClock.Evolve);
-        var nextBefore = before is null ? null : SlaClock.NextCheckAt(before, now);
-        if (after is not null && SlaClock.NextCheckAt(after, now) is { } next && (always || next != nextBefore))
+        var after = before.Then(events);
+        var nextBefore = before.NextCheckAt(escalation, now);
+        if (after.NextCheckAt(escalation, now) is { } next && (always || next != nextBefore))
         {
             var at = next < now ? now : next;
             await bus.ScheduleAsync(new SlaCheckDue(incidentId, at), at);
