@@ -14,6 +14,12 @@ namespace Incidents.Api.Drills.Scheduling;
 
 public sealed record DrillScenarioRequest(IncidentClass? Class, string? AffectedSystem, string? Script);
 
+/// <summary>
+/// A scripted follow-up: <c>offset</c> after the drill starts (ISO 8601, within the expected duration), the incident is
+/// reclassified (<c>reclassifyTo</c>) and/or the caller says more (<c>comment</c>); <c>description</c> names it on the scorecard.
+/// </summary>
+public sealed record DrillInjectRequest(TimeSpan? Offset, string? Description, IncidentClass? ReclassifyTo, string? Comment);
+
 /// <summary>What a coordinator plans: the exercise, its scenario, when it starts and for how long, who takes part, what it should show.</summary>
 public sealed record ScheduleDrillRequest(
     string? Title,
@@ -23,7 +29,8 @@ public sealed record ScheduleDrillRequest(
     TimeSpan? ExpectedDuration,
     List<string>? Participants,
     List<string>? Observers,
-    List<string>? Objectives);
+    List<string>? Objectives,
+    List<DrillInjectRequest>? Injects = null);
 
 public sealed class ScheduleDrillValidator : AbstractValidator<ScheduleDrillRequest>
 {
@@ -50,6 +57,18 @@ public sealed class ScheduleDrillValidator : AbstractValidator<ScheduleDrillRequ
         RuleForEach(x => x.Observers).NotEmpty().MaximumLength(DrillLimits.Entry);
         RuleFor(x => x.Objectives).Must(BeShort).WithMessage(TooLong);
         RuleForEach(x => x.Objectives).NotEmpty().MaximumLength(DrillLimits.Entry);
+        RuleFor(x => x.Injects).Must(i => i is null || i.Count <= DrillInjects.MaxCount)
+            .WithMessage($"'{{PropertyName}}' may hold at most {DrillInjects.MaxCount} entries.");
+        RuleForEach(x => x.Injects).NotNull().ChildRules(inject =>
+        {
+            inject.RuleFor(i => i!.Offset).NotNull().GreaterThan(TimeSpan.Zero)
+                .WithMessage("'Offset' must be a positive ISO 8601 duration after the start (PT10M), within the expected duration.");
+            inject.RuleFor(i => i!.Description).NotEmpty().MaximumLength(DrillLimits.Entry);
+            inject.RuleFor(i => i!.ReclassifyTo).IsInEnum();
+            inject.RuleFor(i => i!.Comment).MaximumLength(FieldLimits.Comment);
+            inject.RuleFor(i => i!.Comment).NotEmpty().When(i => i!.ReclassifyTo is null)
+                .WithMessage("An inject reclassifies the incident (reclassifyTo), has the caller say something (comment), or both.");
+        });
     }
 }
 
@@ -68,7 +87,8 @@ public static class ScheduleDrillEndpoint
     /// <summary>
     /// Plans a drill. At its planned start a durable timer reports the synthetic incident. Refused (422, nothing written):
     /// a planned start not in the future, a system outside <c>Drills:Systems</c>, a window overlapping another scheduled
-    /// or running drill on the same system.
+    /// or running drill on the same system, an inject outside the expected duration or reclassifying to the class the
+    /// incident already has at that point.
     /// </summary>
     [WolverinePost("/api/v1/drills", OperationId = "scheduleDrill")]
     [Authorize(Policy = Policies.ManageDrills)]
@@ -101,7 +121,9 @@ public static class ScheduleDrillEndpoint
             Clean(request.Participants),
             Clean(request.Observers),
             Clean(request.Objectives),
-            actor);
+            actor,
+            (request.Injects ?? []).Select(i => new DrillInject(i!.Offset!.Value, i.Description!.Trim(), i.ReclassifyTo,
+                string.IsNullOrWhiteSpace(i.Comment) ? null : i.Comment.Trim())).ToList());
 
         var bookings = await DrillWriter.BookingsAsync(session, options.Value, system, http.RequestAborted);
         var decision = DrillDecider.Decide(command, null, bookings, clock.GetUtcNow());
