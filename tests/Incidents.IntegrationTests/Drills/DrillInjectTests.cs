@@ -238,4 +238,17 @@ public sealed class DrillInjectPlanningTests(ApiFixture api)
         inject["plannedAt"]!.GetValue<DateTimeOffset>()
             .ShouldBe(drill["plannedStart"]!.GetValue<DateTimeOffset>().AddMinutes(10), TimeSpan.FromMilliseconds(1));
     }
+
+    [Fact]
+    public async Task the_openapi_document_shows_injects_in_the_schedule_request()
+    {
+        var document = await api.Client().GetJsonAsync("/openapi/v1.json");
+
+        var schemas = document["components"]!["schemas"]!;
+        var injects = schemas["ScheduleDrillRequest"]!["properties"]!["injects"]!;
+        injects.ToJsonString().ShouldContain("DrillInjectRequest");
+        schemas["DrillInjectRequest"]!["properties"]!.AsObject().Select(p => p.Key)
+            .ShouldBe(["offset", "description", "reclassifyTo", "comment"], ignoreOrder: true);
+        document["paths"]!["/api/v1/drills"]!["post"]!["description"]!.GetValue<string>().ShouldContain("injects");
+    }
 }
