@@ -185,6 +185,26 @@ public sealed class DrillInjectPlanningTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task inject_texts_and_participants_with_control_characters_are_a_validation_problem()
+    {
+        var response = await Coordinator.ScheduleAsync(new
+        {
+            title = "Settlement database failover",
+            kind = "cloud-platform-emergency-drill",
+            scenario = new { @class = "outage", affectedSystem = "drill-test-12", script = "Caller: settlements fail." },
+            plannedStart = DateTimeOffset.UtcNow.AddDays(20),
+            participants = new[] { "desk-01", "eng\u000007" },
+            injects = new[] { new { offset = "PT5M", description = "Bell\u0007", comment = "Caller: \u0000 still down." } },
+        });
+
+        // A NUL cannot even be stored: refused as bad input, not a server error.
+        var problem = await IncidentsClient.ShouldBeProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid");
+        problem["errors"]!.AsObject().Select(e => e.Key)
+            .ShouldBe(["injects[0].description", "injects[0].comment", "participants[1]"], ignoreOrder: true);
+        (await DrillsOn("drill-test-12")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task an_inject_after_the_expected_duration_is_refused_naming_it()
     {
         var response = await Coordinator.ScheduleAsync(Plan("drill-test-12",
