@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Incidents.Api.Drills.Injecting;
 using Incidents.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 
 namespace Incidents.IntegrationTests.Drills;
 
@@ -82,6 +85,13 @@ public sealed class DrillInjectTests(SlaFixture api)
         var announced = messages.First(x => x.Message.TryGetProperty("step", out var step) && step.GetString() == "reclassified");
         announced.Message.GetProperty("isDrill").GetBoolean().ShouldBeTrue();
         announced.Message.GetProperty("class").GetString().ShouldBe("outage");
+
+        // A duplicate of the timer (redelivery) changes nothing: the drill already recorded the inject.
+        var version = (await Coordinator.DrillAsync(drillId))["version"]!.GetValue<long>();
+        await api.Factory.Services.GetRequiredService<IMessageBus>()
+            .InvokeAsync(new DrillInjectDue(drillId, 0, incidentId, startedAt.AddSeconds(1)));
+        (await Coordinator.DrillAsync(drillId))["version"]!.GetValue<long>().ShouldBe(version);
+        (await TimelineAsync(desk, incidentId)).Count(e => e!["by"]!["id"]!.GetValue<string>() == "drill-script").ShouldBe(2);
 
         var card = await Supervisor.GetJsonAsync($"/api/v1/drills/{drillId}/scorecard");
         card["incidentClass"]!.GetValue<string>().ShouldBe("outage");
