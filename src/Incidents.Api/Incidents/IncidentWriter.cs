@@ -100,12 +100,8 @@ public static class IncidentWriter
             return new Outcome(Problems.From(http, error));
         }
 
-        // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
-        session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
-        await PublishIntegrationEvents(bus, incident, current, decision.Events);
-        await SlaScheduling.ScheduleNextCheck(bus, id, IncidentClocks.From(history), decision.Events,
-            http.RequestServices.GetRequiredService<EscalationPolicyProvider>().Current, now);
-
+        await Append(session, bus, incident, history, current, decision.Events, now,
+            http.RequestServices.GetRequiredService<EscalationPolicyProvider>().Current);
         Audit.Stamp(session, http, actor);
 
         try
@@ -121,6 +117,21 @@ public static class IncidentWriter
             .Concat(decision.Events.Select((e, i) => (e, current + i + 1))));
         http.Response.Headers.ETag = ETags.For(details.Version);
         return new Outcome(TypedResults.Ok(IncidentResource.From(details, http)));
+    }
+
+    /// <summary>
+    /// Stages a decided step on an incident whose stream (<paramref name="history"/>, at version <paramref name="current"/>)
+    /// was just read: the events at the expected version, their integration events and the next check of its clocks (SLA
+    /// and escalation; a reclassification may move both) — in the session's transaction; the caller saves. Every step
+    /// takes this path, a user's through <see cref="Execute"/> and a drill inject's through its handler.
+    /// </summary>
+    public static async Task Append(IDocumentSession session, IMessageBus bus, Incident incident, IReadOnlyList<object> history,
+        long current, IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation)
+    {
+        // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
+        session.Events.Append(incident.Id, current + events.Count, events.ToArray());
+        await PublishIntegrationEvents(bus, incident, current, events);
+        await SlaScheduling.ScheduleNextCheck(bus, incident.Id, IncidentClocks.From(history), events, escalation, now);
     }
 
     /// <summary>The read model for these events, computed as the inline projection stores it.</summary>

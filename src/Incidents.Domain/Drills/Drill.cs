@@ -11,17 +11,20 @@ public sealed record Drill(
     TimeSpan ExpectedDuration,
     IReadOnlyList<string> Objectives,
     Actor ScheduledBy,
-    Guid? IncidentId)
+    Guid? IncidentId,
+    IReadOnlyList<DrillInject> Injects,
+    IReadOnlySet<int> InjectsRecorded)
 {
     public DrillWindow Window => new(Id, Scenario.AffectedSystem, PlannedStart, ExpectedDuration);
 
     public static Drill? Evolve(Drill? state, object @event) => (state, @event) switch
     {
         (_, DrillScheduled e) => new Drill(e.DrillId, DrillStatus.Scheduled, e.Title, e.Kind, e.Scenario, e.PlannedStart,
-            e.ExpectedDuration, e.Objectives, e.By, null),
+            e.ExpectedDuration, e.Objectives, e.By, null, e.Injects ?? [], new HashSet<int>()),
         (null, _) => null,
         (var s, DrillRescheduled e) => s with { PlannedStart = e.To },
         (var s, DrillStarted e) => s with { Status = DrillStatus.Started, IncidentId = e.IncidentId },
+        (var s, DrillInjectApplied e) => s with { InjectsRecorded = new HashSet<int>(s.InjectsRecorded) { e.Index } },
         (var s, DrillCompleted) => s with { Status = DrillStatus.Completed },
         (var s, DrillCancelled) => s with { Status = DrillStatus.Cancelled },
         (var s, _) => s,

@@ -10,7 +10,8 @@ public sealed record ScheduleDrill(
     IReadOnlyList<string> Participants,
     IReadOnlyList<string> Observers,
     IReadOnlyList<string> Objectives,
-    Actor By);
+    Actor By,
+    IReadOnlyList<DrillInject>? Injects = null);
 
 public sealed record RescheduleDrill(DateTimeOffset PlannedStart, string? Reason, Actor By);
 
@@ -27,3 +28,6 @@ public sealed record StartDrill(Guid IncidentId, DateTimeOffset? ForPlannedStart
 public sealed record CompleteDrill(IReadOnlyList<string> ObjectivesMet, string LessonsLearned, Actor By);
 
 public sealed record CancelDrill(string Reason, Actor By);
+
+/// <summary>Record what became of the inject at <see cref="Index"/> when it fell due for <see cref="IncidentId"/>.</summary>
+public sealed record RecordDrillInject(int Index, Guid IncidentId, DrillInjectOutcome Outcome, string? Reason, Actor By);

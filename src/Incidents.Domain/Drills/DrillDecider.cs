@@ -19,8 +19,16 @@ public static class DrillDecider
             return refused;
         }
 
+        var injects = command.Injects ?? [];
+        if (CheckInjects(command.Scenario, command.ExpectedDuration, injects) is { } badInject)
+        {
+            return badInject;
+        }
+
+        // Stored in the order they fall due (the plan's order among injects at the same offset).
         return Decision.Accept(new DrillScheduled(command.DrillId, command.Title, command.Kind, command.Scenario, command.PlannedStart,
-            command.ExpectedDuration, command.Participants, command.Observers, command.Objectives, command.By, now));
+            command.ExpectedDuration, command.Participants, command.Observers, command.Objectives, command.By, now,
+            [.. injects.OrderBy(i => i.Offset)]));
     }
 
     public static Decision Decide(RescheduleDrill command, Drill state, DrillBookings bookings, DateTimeOffset now)
@@ -76,12 +84,86 @@ public static class DrillDecider
         return Decision.Accept(new DrillCompleted(state.Id, command.ObjectivesMet.Distinct().ToList(), command.LessonsLearned, command.By, now));
     }
 
+    /// <summary>
+    /// Records what became of an inject that fell due. Only a running drill, for its own incident, and only once: a
+    /// duplicate or late timer (the drill completed or was cancelled) is refused and records nothing.
+    /// </summary>
+    public static Decision Decide(RecordDrillInject command, Drill state, DateTimeOffset now)
+    {
+        switch (state.Status)
+        {
+            case DrillStatus.Scheduled:
+                return DrillErrors.NotStarted(state.Id);
+            case DrillStatus.Completed or DrillStatus.Cancelled:
+                return DrillErrors.Finished(state.Id, state.Status);
+        }
+
+        if (state.IncidentId != command.IncidentId)
+        {
+            return DrillErrors.OtherIncident(state.Id, command.IncidentId);
+        }
+
+        if (command.Index < 0 || command.Index >= state.Injects.Count)
+        {
+            return DrillErrors.UnknownInject(state.Id, command.Index);
+        }
+
+        if (state.InjectsRecorded.Contains(command.Index))
+        {
+            return DrillErrors.InjectRecorded(state.Id, command.Index);
+        }
+
+        return Decision.Accept(new DrillInjectApplied(state.Id, command.Index, command.IncidentId, command.Outcome, command.Reason,
+            command.By, now));
+    }
+
     /// <summary>A scheduled or running drill can be called off; a finished one cannot.</summary>
     public static Decision Decide(CancelDrill command, Drill state, DateTimeOffset now) => state.Status switch
     {
         DrillStatus.Scheduled or DrillStatus.Started => Decision.Accept(new DrillCancelled(state.Id, command.Reason, command.By, now)),
         _ => DrillErrors.Finished(state.Id, state.Status),
     };
+
+    /// <summary>
+    /// Each inject falls due within the drill, does something, and a reclassification changes the class the scenario has
+    /// at that point (after the injects before it). Errors name the inject by its place in the plan.
+    /// </summary>
+    private static DomainError? CheckInjects(DrillScenario scenario, TimeSpan duration, IReadOnlyList<DrillInject> injects)
+    {
+        if (injects.Count > DrillInjects.MaxCount)
+        {
+            return DrillErrors.TooManyInjects(injects.Count);
+        }
+
+        for (var i = 0; i < injects.Count; i++)
+        {
+            if (injects[i].Offset <= TimeSpan.Zero || injects[i].Offset > duration)
+            {
+                return DrillErrors.InjectOutsideWindow(i, injects[i].Offset, duration);
+            }
+
+            if (injects[i].ReclassifyTo is null && string.IsNullOrWhiteSpace(injects[i].Comment))
+            {
+                return DrillErrors.InjectDoesNothing(i);
+            }
+        }
+
+        var incidentClass = scenario.Class;
+        foreach (var (inject, i) in injects.Select((inject, i) => (inject, i)).OrderBy(x => x.inject.Offset))
+        {
+            if (inject.ReclassifyTo is { } to)
+            {
+                if (to == incidentClass)
+                {
+                    return DrillErrors.InjectClassUnchanged(i, incidentClass);
+                }
+
+                incidentClass = to;
+            }
+        }
+
+        return null;
+    }
 
     private static DomainError? CheckWindow(DrillWindow window, DrillBookings bookings, DateTimeOffset now)
     {

@@ -1,3 +1,5 @@
+using Incidents.Domain.Incidents;
+
 namespace Incidents.Domain.Drills;
 
 /// <summary>The catalogue of drill refusals, each with a stable code.</summary>
@@ -46,4 +48,31 @@ public static class DrillErrors
     public static DomainError UnknownObjective(string objective) =>
         new("drill.unknown-objective", "Unknown objective",
             $"'{objective}' is not one of the drill's objectives.", DomainErrorKind.Unprocessable);
+
+    public static DomainError TooManyInjects(int count) =>
+        new("drill.too-many-injects", "Too many injects",
+            $"A drill may have at most {DrillInjects.MaxCount} injects; this plan has {count}.", DomainErrorKind.Unprocessable);
+
+    public static DomainError InjectOutsideWindow(int index, TimeSpan offset, TimeSpan duration) =>
+        new("drill.inject-outside-window", "Inject outside the drill",
+            $"injects[{index}].offset {System.Xml.XmlConvert.ToString(offset)} must be after the start and within the drill's "
+            + $"expected duration ({System.Xml.XmlConvert.ToString(duration)}).", DomainErrorKind.Unprocessable);
+
+    public static DomainError InjectDoesNothing(int index) =>
+        new("drill.inject-empty", "Inject does nothing",
+            $"injects[{index}] neither reclassifies the incident (reclassifyTo) nor says anything (comment).", DomainErrorKind.Unprocessable);
+
+    public static DomainError InjectClassUnchanged(int index, IncidentClass incidentClass) =>
+        new("drill.inject-class-unchanged", "Inject does not change the class",
+            $"injects[{index}].reclassifyTo: the scenario's incident is already of class '{incidentClass}' at that point.",
+            DomainErrorKind.Unprocessable);
+
+    public static DomainError UnknownInject(Guid id, int index) =>
+        new("drill.unknown-inject", "Unknown inject", $"Drill {id} has no inject {index}.", DomainErrorKind.NotFound);
+
+    public static DomainError OtherIncident(Guid id, Guid incidentId) =>
+        new("drill.other-incident", "Inject for another incident", $"Drill {id} does not run incident {incidentId}.");
+
+    public static DomainError InjectRecorded(Guid id, int index) =>
+        new("drill.inject-recorded", "Inject already recorded", $"Inject {index} of drill {id} has already fallen due.");
 }

@@ -23,7 +23,8 @@ public sealed record DrillScheduled(
     IReadOnlyList<string> Observers,
     IReadOnlyList<string> Objectives,
     Actor By,
-    DateTimeOffset At) : IDrillEvent;
+    DateTimeOffset At,
+    IReadOnlyList<DrillInject>? Injects = null) : IDrillEvent;
 
 public sealed record DrillRescheduled(
     Guid DrillId,
@@ -35,6 +36,20 @@ public sealed record DrillRescheduled(
 
 /// <summary>The drill's synthetic incident was reported (<see cref="IncidentReported.DrillId"/> points back here).</summary>
 public sealed record DrillStarted(Guid DrillId, Guid IncidentId, bool StartedByHand, Actor By, DateTimeOffset At) : IDrillEvent;
+
+/// <summary>
+/// The inject at <see cref="Index"/> (in the drill's <see cref="DrillScheduled.Injects"/>) fell due for the incident
+/// <see cref="IncidentId"/>: <see cref="DrillInjectOutcome.Applied"/>, or <see cref="DrillInjectOutcome.Skipped"/> with the
+/// incident decider's refusal code as <see cref="Reason"/>.
+/// </summary>
+public sealed record DrillInjectApplied(
+    Guid DrillId,
+    int Index,
+    Guid IncidentId,
+    DrillInjectOutcome Outcome,
+    string? Reason,
+    Actor By,
+    DateTimeOffset At) : IDrillEvent;
 
 public sealed record DrillCompleted(
     Guid DrillId,
@@ -48,5 +63,5 @@ public sealed record DrillCancelled(Guid DrillId, string Reason, Actor By, DateT
 public static class DrillEventTypes
 {
     public static readonly Type[] All =
-        [typeof(DrillScheduled), typeof(DrillRescheduled), typeof(DrillStarted), typeof(DrillCompleted), typeof(DrillCancelled)];
+        [typeof(DrillScheduled), typeof(DrillRescheduled), typeof(DrillStarted), typeof(DrillInjectApplied), typeof(DrillCompleted), typeof(DrillCancelled)];
 }

@@ -30,6 +30,23 @@ public enum DrillStatus
 /// <summary>What the drill plays: the synthetic incident's class and system, and the script the hotline will hear.</summary>
 public sealed record DrillScenario(IncidentClass Class, string AffectedSystem, string Script);
 
+/// <summary>
+/// A scripted follow-up to the drill's incident, <see cref="Offset"/> after the drill started: the fault becomes an
+/// outage (<see cref="ReclassifyTo"/>), the caller says something more (<see cref="Comment"/>), or both. Applied to the
+/// synthetic incident by the drill script (<see cref="DrillInjects.Script"/>) through the same decider as a user's step.
+/// </summary>
+public sealed record DrillInject(TimeSpan Offset, string Description, IncidentClass? ReclassifyTo, string? Comment);
+
+/// <summary>What became of an inject when it fell due.</summary>
+public enum DrillInjectOutcome
+{
+    /// <summary>Its steps were recorded on the synthetic incident.</summary>
+    Applied,
+
+    /// <summary>The incident's decider refused it (resolved, closed, already of that class...); the reason is kept.</summary>
+    Skipped,
+}
+
 /// <summary>The planned window of a drill on its system: [start, start + expected duration).</summary>
 public sealed record DrillWindow(Guid DrillId, string AffectedSystem, DateTimeOffset Start, TimeSpan Duration)
 {

@@ -64,6 +64,31 @@ public sealed class DrillDetails
     public string? CancellationReason { get; set; }
 
     public DateTimeOffset LastChangedAt { get; set; }
+
+    /// <summary>The scripted follow-ups in the order they fall due, with what became of each.</summary>
+    public List<DrillInjectView> Injects { get; set; } = [];
+}
+
+/// <summary>One inject of a drill: the plan, when it falls due (once the drill started) and its recorded outcome.</summary>
+public sealed class DrillInjectView
+{
+    public int Index { get; set; }
+
+    public TimeSpan Offset { get; set; }
+
+    public string Description { get; set; } = "";
+
+    public IncidentClass? ReclassifyTo { get; set; }
+
+    public string? Comment { get; set; }
+
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DrillInjectOutcome? Outcome { get; set; }
+
+    public string? Reason { get; set; }
+
+    public DateTimeOffset? RecordedAt { get; set; }
 }
 
 /// <summary>Builds <see cref="DrillDetails"/> from a drill's stream.</summary>
@@ -101,6 +126,14 @@ public sealed class DrillDetailsProjection : SingleStreamProjection<DrillDetails
                 Objectives = [.. e.Objectives],
                 ScheduledBy = e.By,
                 ScheduledAt = e.At,
+                Injects = [.. (e.Injects ?? []).Select((inject, index) => new DrillInjectView
+                {
+                    Index = index,
+                    Offset = inject.Offset,
+                    Description = inject.Description,
+                    ReclassifyTo = inject.ReclassifyTo,
+                    Comment = inject.Comment,
+                })],
             },
             (null, _) => null,
             (var s, DrillRescheduled e) => Change(s, v =>
@@ -116,6 +149,16 @@ public sealed class DrillDetailsProjection : SingleStreamProjection<DrillDetails
                 v.StartedAt = e.At;
                 v.StartedBy = e.By;
                 v.StartedByHand = e.StartedByHand;
+                v.Injects.ForEach(i => i.DueAt = e.At + i.Offset);
+            }),
+            (var s, DrillInjectApplied e) => Change(s, v =>
+            {
+                if (v.Injects.Find(i => i.Index == e.Index) is { } inject)
+                {
+                    inject.Outcome = e.Outcome;
+                    inject.Reason = e.Reason;
+                    inject.RecordedAt = e.At;
+                }
             }),
             (var s, DrillCompleted e) => Change(s, v =>
             {

@@ -14,6 +14,12 @@ namespace Incidents.Api.Drills.Scheduling;
 
 public sealed record DrillScenarioRequest(IncidentClass? Class, string? AffectedSystem, string? Script);
 
+/// <summary>
+/// A scripted follow-up: <c>offset</c> after the drill starts (ISO 8601, within the expected duration), the incident is
+/// reclassified (<c>reclassifyTo</c>) and/or the caller says more (<c>comment</c>); <c>description</c> names it on the scorecard.
+/// </summary>
+public sealed record DrillInjectRequest(TimeSpan? Offset, string? Description, IncidentClass? ReclassifyTo, string? Comment);
+
 /// <summary>What a coordinator plans: the exercise, its scenario, when it starts and for how long, who takes part, what it should show.</summary>
 public sealed record ScheduleDrillRequest(
     string? Title,
@@ -23,7 +29,8 @@ public sealed record ScheduleDrillRequest(
     TimeSpan? ExpectedDuration,
     List<string>? Participants,
     List<string>? Observers,
-    List<string>? Objectives);
+    List<string>? Objectives,
+    List<DrillInjectRequest>? Injects = null);
 
 public sealed class ScheduleDrillValidator : AbstractValidator<ScheduleDrillRequest>
 {
@@ -32,6 +39,11 @@ public sealed class ScheduleDrillValidator : AbstractValidator<ScheduleDrillRequ
     private static readonly string TooLong = $"'{{PropertyName}}' may hold at most {MaxListLength} entries.";
 
     private static bool BeShort(List<string>? list) => list is null || list.Count <= MaxListLength;
+
+    /// <summary>The request-wide control-character check does not look into lists; list entries and inject texts get it here.</summary>
+    private const string NoControl = "Control characters are not allowed.";
+
+    private static bool BePlainText(string? text) => text is null || !text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
 
     public ScheduleDrillValidator()
     {
@@ -45,11 +57,23 @@ public sealed class ScheduleDrillValidator : AbstractValidator<ScheduleDrillRequ
         RuleFor(x => x.ExpectedDuration).GreaterThan(TimeSpan.Zero).LessThanOrEqualTo(TimeSpan.FromDays(7))
             .When(x => x.ExpectedDuration is not null);
         RuleFor(x => x.Participants).Must(BeShort).WithMessage(TooLong);
-        RuleForEach(x => x.Participants).NotEmpty().MaximumLength(DrillLimits.Entry);
+        RuleForEach(x => x.Participants).NotEmpty().MaximumLength(DrillLimits.Entry).Must(BePlainText).WithMessage(NoControl);
         RuleFor(x => x.Observers).Must(BeShort).WithMessage(TooLong);
-        RuleForEach(x => x.Observers).NotEmpty().MaximumLength(DrillLimits.Entry);
+        RuleForEach(x => x.Observers).NotEmpty().MaximumLength(DrillLimits.Entry).Must(BePlainText).WithMessage(NoControl);
         RuleFor(x => x.Objectives).Must(BeShort).WithMessage(TooLong);
-        RuleForEach(x => x.Objectives).NotEmpty().MaximumLength(DrillLimits.Entry);
+        RuleForEach(x => x.Objectives).NotEmpty().MaximumLength(DrillLimits.Entry).Must(BePlainText).WithMessage(NoControl);
+        RuleFor(x => x.Injects).Must(i => i is null || i.Count <= DrillInjects.MaxCount)
+            .WithMessage($"'{{PropertyName}}' may hold at most {DrillInjects.MaxCount} entries.");
+        RuleForEach(x => x.Injects).NotNull().ChildRules(inject =>
+        {
+            inject.RuleFor(i => i!.Offset).NotNull().GreaterThan(TimeSpan.Zero)
+                .WithMessage("'Offset' must be a positive ISO 8601 duration after the start (PT10M), within the expected duration.");
+            inject.RuleFor(i => i!.Description).NotEmpty().MaximumLength(DrillLimits.Entry).Must(BePlainText).WithMessage(NoControl);
+            inject.RuleFor(i => i!.ReclassifyTo).IsInEnum();
+            inject.RuleFor(i => i!.Comment).MaximumLength(FieldLimits.Comment).Must(BePlainText).WithMessage(NoControl);
+            inject.RuleFor(i => i!.Comment).NotEmpty().When(i => i!.ReclassifyTo is null)
+                .WithMessage("An inject reclassifies the incident (reclassifyTo), has the caller say something (comment), or both.");
+        });
     }
 }
 
@@ -68,7 +92,8 @@ public static class ScheduleDrillEndpoint
     /// <summary>
     /// Plans a drill. At its planned start a durable timer reports the synthetic incident. Refused (422, nothing written):
     /// a planned start not in the future, a system outside <c>Drills:Systems</c>, a window overlapping another scheduled
-    /// or running drill on the same system.
+    /// or running drill on the same system, an inject outside the expected duration or reclassifying to the class the
+    /// incident already has at that point.
     /// </summary>
     [WolverinePost("/api/v1/drills", OperationId = "scheduleDrill")]
     [Authorize(Policy = Policies.ManageDrills)]
@@ -101,7 +126,9 @@ public static class ScheduleDrillEndpoint
             Clean(request.Participants),
             Clean(request.Observers),
             Clean(request.Objectives),
-            actor);
+            actor,
+            (request.Injects ?? []).Select(i => new DrillInject(i!.Offset!.Value, i.Description!.Trim(), i.ReclassifyTo,
+                string.IsNullOrWhiteSpace(i.Comment) ? null : i.Comment.Trim())).ToList());
 
         var bookings = await DrillWriter.BookingsAsync(session, options.Value, system, http.RequestAborted);
         var decision = DrillDecider.Decide(command, null, bookings, clock.GetUtcNow());

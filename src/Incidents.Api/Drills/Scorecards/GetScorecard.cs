@@ -85,11 +85,15 @@ public sealed record DrillScorecard(
     IReadOnlyList<ObjectiveScore> Objectives,
     string? LessonsLearned,
     NotificationScore Notifications,
+    IReadOnlyList<DrillInjectResource> Injects,
     DateTimeOffset EvaluatedAt);
 
 public static class GetScorecardEndpoint
 {
-    /// <summary>The drill's scorecard as JSON: per SLA stage target vs actual, who acknowledged, objectives, lessons learned.</summary>
+    /// <summary>
+    /// The drill's scorecard as JSON: per SLA stage target vs actual, who acknowledged, notifications, injects (planned time,
+    /// when recorded, outcome), objectives, lessons learned.
+    /// </summary>
     [WolverineGet("/api/v1/drills/{id}/scorecard", OperationId = "getDrillScorecard")]
     [Authorize(Policy = Policies.ReadDrills)]
     [Tags("Drills")]
@@ -141,6 +145,7 @@ public static class GetScorecardEndpoint
             drill.Objectives.Select(o => new ObjectiveScore(o, drill.ObjectivesMet.Contains(o))).ToList(),
             drill.LessonsLearned,
             notifications,
+            DrillInjectResource.From(drill),
             now);
     }
 }
@@ -183,6 +188,27 @@ public static class ScorecardReport
                 md.AppendLine(inv, $"| {a.At:u} | {Escape(a.Recipient)} | {Escape(a.Channel)} | {Escape(a.Trigger)} (v{a.SourceVersion}) | {a.Attempt} | {outcome} |");
             }
         }
+
+        md.AppendLine().AppendLine("## Injects").AppendLine();
+        if (card.Injects.Count == 0)
+        {
+            md.AppendLine("None planned.");
+        }
+        else
+        {
+            md.AppendLine("| # | planned at | offset | inject | recorded at | outcome |").AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var inject in card.Injects)
+            {
+                var what = string.Join("; ", new[]
+                {
+                    inject.ReclassifyTo is { } to ? $"reclassify to {Name(to)}" : null,
+                    inject.Comment is { } said ? $"caller: \"{Escape(said)}\"" : null,
+                }.OfType<string>());
+                var outcome = inject.Reason is { } reason ? $"{Name(inject.Status)} ({Escape(reason)})" : Name(inject.Status);
+                md.AppendLine(inv, $"| {inject.Index + 1} | {inject.PlannedAt:u} | {Duration(inject.Offset)} | {Escape(inject.Description)}: {what} | {Time(inject.RecordedAt)} | {outcome} |");
+            }
+        }
+
         md.AppendLine().AppendLine("## Objectives").AppendLine();
         foreach (var o in card.Objectives)
         {

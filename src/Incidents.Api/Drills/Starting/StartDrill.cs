@@ -80,8 +80,19 @@ public static class DrillStarter
 
         await IncidentWriter.Open(session, bus, incidentId, reported.Events, now, escalation.Current);
         session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
+        await ScheduleInjects(bus, drill, incidentId, now);
         await session.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>One durable timer per inject, at the actual start plus its offset, in the start's transaction.</summary>
+    private static async Task ScheduleInjects(IMessageBus bus, Drill drill, Guid incidentId, DateTimeOffset startedAt)
+    {
+        for (var index = 0; index < drill.Injects.Count; index++)
+        {
+            var dueAt = startedAt + drill.Injects[index].Offset;
+            await bus.ScheduleAsync(new Injecting.DrillInjectDue(drill.Id, index, incidentId, dueAt), dueAt);
+        }
     }
 }
 
