@@ -14,7 +14,7 @@ namespace Incidents.IntegrationTests.Dispatch;
 [Collection(ApiCollection.Name)]
 public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IClassFixture<DispatchFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task An_outage_reported_on_the_API_is_mailed_and_posted_to_a_signed_webhook_and_receipted()
