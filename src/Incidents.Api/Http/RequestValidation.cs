@@ -27,7 +27,7 @@ public static class RequestValidation
 
     /// <summary>
     /// No text field may carry control characters (NUL cannot even be stored); line breaks and tabs are fine.
-    /// Walks the request's string properties, nested records included, so every slice gets the check.
+    /// Walks the request's string properties, nested records and lists included, so every slice gets the check.
     /// </summary>
     private static void FindControlCharacters(object value, string path, Dictionary<string, string[]> errors, int depth)
     {
@@ -45,15 +45,31 @@ public static class RequestValidation
 
             var name = path + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
             var content = property.GetValue(value);
-            if (content is string text && text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            if (content is System.Collections.IEnumerable items and not string)
             {
-                errors[name] = ["Control characters are not allowed."];
+                var index = 0;
+                foreach (var item in items)
+                {
+                    Inspect(item, $"{name}[{index++}]", errors, depth);
+                }
             }
-            else if (content is not null && property.PropertyType.Namespace?.StartsWith("Incidents", StringComparison.Ordinal) == true
-                && !property.PropertyType.IsEnum && !property.PropertyType.IsValueType)
+            else
             {
-                FindControlCharacters(content, name + ".", errors, depth + 1);
+                Inspect(content, name, errors, depth);
             }
+        }
+    }
+
+    private static void Inspect(object? content, string name, Dictionary<string, string[]> errors, int depth)
+    {
+        if (content is string text && text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors[name] = ["Control characters are not allowed."];
+        }
+        else if (content is not null and not string && content.GetType() is var type && !type.IsEnum && !type.IsValueType
+            && type.Namespace?.StartsWith("Incidents", StringComparison.Ordinal) == true)
+        {
+            FindControlCharacters(content, name + ".", errors, depth + 1);
         }
     }
 

@@ -153,6 +153,12 @@ public sealed class DrillInjectTests(SlaFixture api)
         var drillId = await Coordinator.ScheduleOkAsync(FaultPlan("drill-test-11", DateTimeOffset.UtcNow.AddDays(3),
             new { offset = "PT2S", description = "It becomes an outage", reclassifyTo = "outage" }));
         var incidentId = (await Coordinator.DrillStepOkAsync(drillId, "start"))["incidentId"]!.GetValue<Guid>();
+        // A control character inside a list is refused like anywhere else (400 naming the entry), and nothing is recorded.
+        var refused = await IncidentsClient.ShouldBeProblemAsync(
+            await Coordinator.DrillStepAsync(drillId, "complete", new { objectivesMet = new[] { "Fail\u0000over" }, lessonsLearned = "" }),
+            HttpStatusCode.BadRequest, "request.invalid");
+        refused["errors"]!["objectivesMet[0]"].ShouldNotBeNull();
+        (await Coordinator.DrillAsync(drillId))["status"]!.GetValue<string>().ShouldBe("started");
         await Coordinator.DrillStepOkAsync(drillId, "complete", new { objectivesMet = Array.Empty<string>(), lessonsLearned = "Called off early." });
 
         await Task.Delay(TimeSpan.FromSeconds(4));
