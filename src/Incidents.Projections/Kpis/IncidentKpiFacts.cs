@@ -32,6 +32,40 @@ public sealed class IncidentKpiFacts
 
     /// <summary>When the service came back (null while still down).</summary>
     public DateTimeOffset? RestoredAt { get; set; }
+
+    // The narrow typed values the KPI query aggregates in SQL (KpiLine): durations in seconds, instants in UTC ticks,
+    // stage states; columns without indexes (they are read in bulk, never searched by).
+    public long ReportedTicks { get; set; }
+
+    public bool Cancelled { get; set; }
+
+    public double? AcknowledgeSeconds { get; set; }
+
+    public double? OnSiteSeconds { get; set; }
+
+    public double? RestoreSeconds { get; set; }
+
+    public double? ResolveSeconds { get; set; }
+
+    public long? ResolvedTicks { get; set; }
+
+    public long? RestoredTicks { get; set; }
+
+    /// <summary>The satisfaction rating of the last close (null when not closed or closed unrated).</summary>
+    public int? Rating { get; set; }
+
+    /// <summary><see cref="KpiStageState"/> of the acknowledge stage, and its due time in ticks while open.</summary>
+    public int AcknowledgeState { get; set; }
+
+    public long? AcknowledgeDueTicks { get; set; }
+
+    public int OnSiteState { get; set; }
+
+    public long? OnSiteDueTicks { get; set; }
+
+    public int RestoreState { get; set; }
+
+    public long? RestoreDueTicks { get; set; }
 }
 
 public sealed class IncidentKpiFactsProjection : SingleStreamProjection<IncidentKpiFacts, Guid>
@@ -53,6 +87,19 @@ public sealed class IncidentKpiFactsProjection : SingleStreamProjection<Incident
         row.IsDrill = facts.IsDrill;
         row.IsOutage = facts.IsOutage && facts.CancelledAt is null;
         row.RestoredAt = facts.RestoredAt;
+        var line = KpiLine.Of(facts);
+        row.ReportedTicks = line.ReportedTicks;
+        row.Cancelled = line.Cancelled;
+        row.AcknowledgeSeconds = line.AcknowledgeSeconds;
+        row.OnSiteSeconds = line.OnSiteSeconds;
+        row.RestoreSeconds = line.RestoreSeconds;
+        row.ResolveSeconds = line.ResolveSeconds;
+        row.ResolvedTicks = line.ResolvedTicks;
+        row.RestoredTicks = line.RestoredTicks;
+        row.Rating = line.Rating;
+        (row.AcknowledgeState, row.AcknowledgeDueTicks) = ((int)line.Acknowledge.State, line.Acknowledge.DueTicks);
+        (row.OnSiteState, row.OnSiteDueTicks) = ((int)line.OnSite.State, line.OnSite.DueTicks);
+        (row.RestoreState, row.RestoreDueTicks) = ((int)line.Restore.State, line.Restore.DueTicks);
         return row;
     }
 
@@ -70,5 +117,34 @@ public sealed class IncidentKpiFactsProjection : SingleStreamProjection<Incident
             .Duplicate(x => x.IsDrill)
             .Duplicate(x => x.IsOutage)
             .Duplicate(x => x.RestoredAt);
+
+        // The narrow typed values of the KPI query are duplicated into their own columns, without the index Marten gives every
+        // duplicated field: they are read in bulk for a period, never searched by, and each index would cost every write.
+        options.Policies.ForAllDocuments(mapping =>
+        {
+            if (mapping.DocumentType != typeof(IncidentKpiFacts))
+            {
+                return;
+            }
+
+            foreach (var member in NarrowMembers)
+            {
+                var column = mapping.DuplicateField(member).ColumnName;
+                foreach (var index in mapping.Indexes.Where(i => i.Columns is [var only] && only == column).ToList())
+                {
+                    mapping.Indexes.Remove(index);
+                }
+            }
+        });
     }
+
+    /// <summary>The members duplicated into columns for the KPI query (not indexed).</summary>
+    private static readonly string[] NarrowMembers =
+    [
+        nameof(IncidentKpiFacts.ReportedTicks), nameof(IncidentKpiFacts.Cancelled), nameof(IncidentKpiFacts.AcknowledgeSeconds),
+        nameof(IncidentKpiFacts.OnSiteSeconds), nameof(IncidentKpiFacts.RestoreSeconds), nameof(IncidentKpiFacts.ResolveSeconds),
+        nameof(IncidentKpiFacts.ResolvedTicks), nameof(IncidentKpiFacts.RestoredTicks), nameof(IncidentKpiFacts.Rating),
+        nameof(IncidentKpiFacts.AcknowledgeState), nameof(IncidentKpiFacts.AcknowledgeDueTicks), nameof(IncidentKpiFacts.OnSiteState),
+        nameof(IncidentKpiFacts.OnSiteDueTicks), nameof(IncidentKpiFacts.RestoreState), nameof(IncidentKpiFacts.RestoreDueTicks),
+    ];
 }

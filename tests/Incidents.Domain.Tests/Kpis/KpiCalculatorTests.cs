@@ -181,4 +181,31 @@ public sealed class KpiCalculatorTests
             }
         }
     }
+
+    [Fact]
+    public void the_typed_line_the_database_aggregates_judges_every_stage_as_the_sla_clock_does()
+    {
+        var reclassified = KpiFacts.From(
+        [
+            new IncidentReported(B, "t", "d", "portal", IncidentClass.Fault, IntakeChannel.Phone, new Reporter("r", null, null), false, null,
+                SlaPolicy.ContractDefault, Desk, Local(11, 5, 9, 0)),
+            new IncidentReclassified(B, IncidentClass.Fault, IncidentClass.MajorEvent, "all hospitals", Desk, Local(11, 5, 9, 3)),
+        ])!;
+        foreach (var facts in Month.Append(reclassified))
+        {
+            var line = KpiLine.Of(facts);
+            foreach (var at in new[] { facts.ReportedAt, facts.ReportedAt.AddSeconds(61), facts.ReportedAt.AddMinutes(6), facts.ReportedAt.AddHours(5), AsOf })
+            {
+                foreach (var stage in facts.Clock.Stages)
+                {
+                    var expected = SlaClock.StatusOf(facts.Clock, stage, at) switch
+                    {
+                        SlaStageStatus.Cancelled => SlaStageStatus.NotApplicable,
+                        var status => status,
+                    };
+                    KpiLine.StatusAt(line[stage.Stage], at).ShouldBe(expected);
+                }
+            }
+        }
+    }
 }
