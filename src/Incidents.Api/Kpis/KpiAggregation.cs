@@ -21,46 +21,101 @@ public static class KpiAggregation
 {
     public const int EvidenceLimit = 100;
 
-    private const string Missed = "(({0}_state = 2) or ({0}_state = 3 and {0}_due_ticks < @asof))";
+    internal const string Missed = "(({0}_state = 2) or ({0}_state = 3 and {0}_due_ticks < @asof))";
 
     public sealed record Result(KpiFigures Figures, IReadOnlyList<KpiBucket> Buckets, IReadOnlyList<KpiBreakdown> PerClass,
         IReadOnlyList<KpiBreakdown> PerSystem);
 
-    private sealed record Group(
-        bool IsClass,
-        bool IsSystem,
-        bool IsBucket,
-        IncidentClass? Class,
-        string? System,
-        int Bucket,
-        int Incidents,
-        int Live,
-        int[] StageMet,
-        int[] StageMissed,
-        int[] StageRunning,
-        int Resolved,
-        int Rated,
-        int Satisfied,
-        int Majors,
-        int FastMajors,
-        double? MeanAcknowledge,
-        double?[] Means,
-        int[] Counts);
+    /// <summary>Counts and sums over a set of incidents; the finest cells are added up into totals, classes, systems and buckets.</summary>
+    internal sealed class Tally
+    {
+        public int Incidents { get; set; }
 
-    private sealed record Outage(KpiOutage Span, IncidentClass Class);
+        public int Live { get; set; }
 
-    private static readonly SlaStage[] Stages = Enum.GetValues<SlaStage>();
+        public int[] Met { get; } = new int[3];
 
-    private static string Column(SlaStage stage) => stage switch
+        public int[] Missed { get; } = new int[3];
+
+        public int[] Running { get; } = new int[3];
+
+        public int Resolved { get; set; }
+
+        public int Rated { get; set; }
+
+        public int Satisfied { get; set; }
+
+        public int Majors { get; set; }
+
+        public int FastMajors { get; set; }
+
+        public double[] Sums { get; } = new double[4];
+
+        public int[] Counts { get; } = new int[4];
+
+        public double? Mean(int measure) => Counts[measure] == 0 ? null : Sums[measure] / Counts[measure];
+
+        public double? Attainment(int stage) => Share(Met[stage], Met[stage] + Missed[stage]);
+
+        public static Tally Of(IEnumerable<Tally> tallies)
+        {
+            var total = new Tally();
+            foreach (var t in tallies)
+            {
+                total.Incidents += t.Incidents;
+                total.Live += t.Live;
+                total.Resolved += t.Resolved;
+                total.Rated += t.Rated;
+                total.Satisfied += t.Satisfied;
+                total.Majors += t.Majors;
+                total.FastMajors += t.FastMajors;
+                for (var i = 0; i < 3; i++)
+                {
+                    (total.Met[i], total.Missed[i], total.Running[i]) = (total.Met[i] + t.Met[i], total.Missed[i] + t.Missed[i], total.Running[i] + t.Running[i]);
+                }
+
+                for (var i = 0; i < 4; i++)
+                {
+                    (total.Sums[i], total.Counts[i]) = (total.Sums[i] + t.Sums[i], total.Counts[i] + t.Counts[i]);
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>The finest grain the database answers: one class, one system, one bucket (0 without buckets).</summary>
+    internal sealed record Cell(IncidentClass Class, string System, int Bucket, Tally Tally);
+
+    internal sealed record Outage(KpiOutage Span, IncidentClass Class);
+
+    internal static readonly SlaStage[] Stages = Enum.GetValues<SlaStage>();
+
+    internal static string Column(SlaStage stage) => stage switch
     {
         SlaStage.Acknowledge => "acknowledge",
         SlaStage.OnSite => "on_site",
         _ => "restore",
     };
 
-    private static readonly string[] DurationColumns = ["acknowledge_seconds", "on_site_seconds", "restore_seconds", "resolve_seconds"];
+    internal static readonly string[] DurationColumns = ["acknowledge_seconds", "on_site_seconds", "restore_seconds", "resolve_seconds"];
 
+    /// <summary>
+    /// The figures at <paramref name="asOf"/>: from the pre-aggregated cells when judged at the default instant (the period's end
+    /// or now), else from the rows (an explicit <c>asOf</c>).
+    /// </summary>
     public static async Task<Result> ComputeAsync(IQuerySession session, KpiRequest request, TimeZoneInfo zone, DateTimeOffset asOf,
+        CancellationToken ct)
+    {
+        if (request.AsOf is null && await KpiCellsQuery.ComputeAsync(session, request, zone, asOf, ct) is { } fromCells)
+        {
+            return fromCells;
+        }
+
+        return await FromRowsAsync(session, request, zone, asOf, ct);
+    }
+
+    private static async Task<Result> FromRowsAsync(IQuerySession session, KpiRequest request, TimeZoneInfo zone, DateTimeOffset asOf,
         CancellationToken ct)
     {
         var filter = request.Filter;
@@ -69,15 +124,15 @@ public static class KpiAggregation
         var scope = FilterSql(filter);
         var inPeriod = $"reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}";
         var bucket = buckets.Count > 0 ? "width_bucket(reported_at, @starts)" : "0";
-        var sets = buckets.Count > 0 ? "(), (class), (affected_system), (bucket), (bucket, class)" : "(), (class), (affected_system)";
         var stageCounts = string.Join(",\n", Stages.Select(s => Column(s)).Select(c =>
             $"count(*) filter (where not cancelled and {c}_state = 1), " +
             $"count(*) filter (where not cancelled and {string.Format(Missed, c)}), " +
             $"count(*) filter (where not cancelled and {c}_state = 3 and {c}_due_ticks >= @asof)"));
-        var means = string.Join(", ", DurationColumns.Select(c => $"avg({c}) filter (where not cancelled), count({c}) filter (where not cancelled)"));
+        var sums = string.Join(", ", DurationColumns.Select(c => $"sum({c}) filter (where not cancelled), count({c}) filter (where not cancelled)"));
+        // One hash aggregate at the finest grain (class, system, bucket); the totals, per class, per system and per bucket are
+        // summed from it here (grouping sets would aggregate every row once per set).
         var grouped = $"""
-            select grouping(class), grouping(affected_system), {(buckets.Count > 0 ? "grouping(bucket)" : "1")}, class, affected_system,
-              {(buckets.Count > 0 ? "bucket" : "null::int")},
+            select class, affected_system, {bucket},
               count(*), count(*) filter (where not cancelled),
               {stageCounts},
               count(*) filter (where not cancelled and resolved_ticks <= @asof),
@@ -85,9 +140,9 @@ public static class KpiAggregation
               count(*) filter (where not cancelled and rating >= 4),
               count(*) filter (where not cancelled and class = 'MajorEvent'),
               count(*) filter (where not cancelled and class = 'MajorEvent' and acknowledge_seconds <= 60),
-              {means}
-            from (select *, {bucket} as bucket from {table} where {inPeriod}) p
-            group by grouping sets ({sets})
+              {sums}
+            from {table} where {inPeriod}
+            group by 1, 2, 3
             """;
         string Ids(string condition) => $"(array_agg(id order by reported_ticks, id) filter (where not cancelled and {condition}))[1:{EvidenceLimit}]";
         var evidence = $"""
@@ -99,32 +154,14 @@ public static class KpiAggregation
             from {table} where {inPeriod}
             """;
         var ids = $"select id from {table} where {inPeriod} order by reported_at, reported_ticks, id limit {EvidenceLimit}";
-        var outages = $"""
-            select id, affected_system, class, reported_ticks, restored_ticks from {table}
-            where is_outage and reported_at < @to and reported_ticks <= @asof
-              and (reported_at >= @from or ((class = 'Outage' or class = 'MajorEvent') and (restored_at is null or restored_at > @from))){scope}
-            """;
+        var outages = OutagesSql(table, scope);
 
         await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var sql in new[] { grouped, evidence, ids, outages })
         {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = filter.From.UtcDateTime });
-            command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = filter.To.UtcDateTime });
-            command.Parameters.Add(new NpgsqlParameter("asof", NpgsqlDbType.Bigint) { Value = asOf.UtcTicks });
-            if (filter.System is { } system)
-            {
-                command.Parameters.Add(new NpgsqlParameter("system", NpgsqlDbType.Varchar) { Value = system });
-            }
-
-            if (filter.Classes is { Count: > 0 } classes)
-            {
-                command.Parameters.Add(new NpgsqlParameter("classes", NpgsqlDbType.Array | NpgsqlDbType.Varchar)
-                    { Value = classes.Select(c => c.ToString()).ToArray() });
-            }
-
+            var command = Command(sql, filter, asOf);
             if (buckets.Count > 0 && ReferenceEquals(sql, grouped))
             {
                 command.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
@@ -135,10 +172,10 @@ public static class KpiAggregation
         }
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var groups = new List<Group>();
+        var cells = new List<Cell>();
         while (await reader.ReadAsync(ct))
         {
-            groups.Add(ReadGroup(reader));
+            cells.Add(ReadCell(reader));
         }
 
         await reader.NextResultAsync(ct);
@@ -154,6 +191,25 @@ public static class KpiAggregation
         }
 
         await reader.NextResultAsync(ct);
+        var down = await ReadOutagesAsync(reader, ct);
+
+        return Assemble(request, asOf, buckets, cells, percentiles, lists, incidentIds, down);
+    }
+
+    /// <summary>
+    /// The outages availability needs, as narrow rows: reported in the period, or earlier and not restored before it starts
+    /// (partial indexes on the report and restore times of outages keep both halves small).
+    /// </summary>
+    internal static string OutagesSql(string table, string scope) => $"""
+        select id, affected_system, class, reported_ticks, restored_ticks from {table}
+        where is_outage and reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}
+        union all
+        select id, affected_system, class, reported_ticks, restored_ticks from {table}
+        where is_outage and reported_at < @from and (restored_at is null or restored_at > @from){scope}
+        """;
+
+    internal static async Task<List<Outage>> ReadOutagesAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
         var down = new List<Outage>();
         while (await reader.ReadAsync(ct))
         {
@@ -162,10 +218,30 @@ public static class KpiAggregation
                 reader.IsDBNull(4) ? null : new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero)), Enum.Parse<IncidentClass>(reader.GetString(2))));
         }
 
-        return Assemble(request, asOf, buckets, groups, percentiles, lists, incidentIds, down);
+        return down;
     }
 
-    private static string FilterSql(KpiFilter filter)
+    internal static NpgsqlBatchCommand Command(string sql, KpiFilter filter, DateTimeOffset asOf)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = filter.From.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = filter.To.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter("asof", NpgsqlDbType.Bigint) { Value = asOf.UtcTicks });
+        if (filter.System is { } system)
+        {
+            command.Parameters.Add(new NpgsqlParameter("system", NpgsqlDbType.Varchar) { Value = system });
+        }
+
+        if (filter.Classes is { Count: > 0 } classes)
+        {
+            command.Parameters.Add(new NpgsqlParameter("classes", NpgsqlDbType.Array | NpgsqlDbType.Varchar)
+                { Value = classes.Select(c => c.ToString()).ToArray() });
+        }
+
+        return command;
+    }
+
+    internal static string FilterSql(KpiFilter filter)
     {
         var sql = filter.Drills switch
         {
@@ -186,50 +262,45 @@ public static class KpiAggregation
         return sql;
     }
 
-    private static Group ReadGroup(NpgsqlDataReader r)
+    private static Cell ReadCell(NpgsqlDataReader r)
     {
-        var i = 6;
+        var i = 3;
         int Next() => (int)r.GetInt64(i++);
-        var incidents = Next();
-        var live = Next();
-        int[] met = new int[3], missed = new int[3], running = new int[3];
+        var t = new Tally { Incidents = Next(), Live = Next() };
         for (var s = 0; s < 3; s++)
         {
-            (met[s], missed[s], running[s]) = (Next(), Next(), Next());
+            (t.Met[s], t.Missed[s], t.Running[s]) = (Next(), Next(), Next());
         }
 
-        var (resolved, rated, satisfied, majors, fast) = (Next(), Next(), Next(), Next(), Next());
-        var meanValues = new double?[DurationColumns.Length];
-        var counts = new int[DurationColumns.Length];
+        (t.Resolved, t.Rated, t.Satisfied, t.Majors, t.FastMajors) = (Next(), Next(), Next(), Next(), Next());
         for (var d = 0; d < DurationColumns.Length; d++)
         {
-            meanValues[d] = r.IsDBNull(i) ? null : r.GetDouble(i);
+            t.Sums[d] = r.IsDBNull(i) ? 0 : r.GetDouble(i);
             i++;
-            counts[d] = Next();
+            t.Counts[d] = Next();
         }
 
-        return new Group(r.GetInt32(0) == 0, r.GetInt32(1) == 0, r.GetInt32(2) == 0,
-            r.IsDBNull(3) ? null : Enum.Parse<IncidentClass>(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? 0 : r.GetInt32(5),
-            incidents, live, met, missed, running, resolved, rated, satisfied, majors, fast, meanValues[0], meanValues, counts);
+        return new Cell(Enum.Parse<IncidentClass>(r.GetString(0)), r.GetString(1), r.GetInt32(2), t);
     }
 
-    private static Result Assemble(KpiRequest request, DateTimeOffset asOf, IReadOnlyList<KpiPeriod> buckets, List<Group> groups,
+    internal static Result Assemble(KpiRequest request, DateTimeOffset asOf, IReadOnlyList<KpiPeriod> buckets, List<Cell> cells,
         double[]?[] percentiles, IReadOnlyList<Guid>[] lists, List<Guid> incidentIds, List<Outage> down)
     {
         var filter = request.Filter;
-        var all = groups.SingleOrDefault(g => !g.IsClass && !g.IsSystem && !g.IsBucket) ?? Empty;
-        var classes = groups.Where(g => g.IsClass && !g.IsBucket).ToDictionary(g => g.Class!.Value);
-        var systems = groups.Where(g => g.IsSystem).OrderBy(g => g.System, StringComparer.Ordinal).ToList();
+        var all = Tally.Of(cells.Select(c => c.Tally));
+        var classes = cells.GroupBy(c => c.Class).ToDictionary(g => g.Key, g => Tally.Of(g.Select(c => c.Tally)));
+        var systems = cells.GroupBy(c => c.System).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (System: g.Key, Tally: Tally.Of(g.Select(c => c.Tally)))).ToList();
         var spans = down.Select(o => o.Span).ToList();
 
-        var stages = Stages.Select((stage, s) => new KpiStageAttainment(stage, all.StageMet[s], all.StageMissed[s], all.StageRunning[s],
-            Share(all.StageMet[s], all.StageMet[s] + all.StageMissed[s]), lists[s])).ToList();
+        var stages = Stages.Select((stage, s) => new KpiStageAttainment(stage, all.Met[s], all.Missed[s], all.Running[s],
+            all.Attainment(s), lists[s])).ToList();
         var ack = stages[0];
-        var availabilitySystems = spans.Select(o => o.AffectedSystem).Concat(systems.Select(g => g.System!))
+        var availabilitySystems = spans.Select(o => o.AffectedSystem).Concat(systems.Select(g => g.System))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var durations = Enumerable.Range(0, DurationColumns.Length).Select(d => all.Counts[d] == 0
             ? new KpiDuration(0, null, null, null)
-            : new KpiDuration(all.Counts[d], all.Means[d], percentiles[d]![0], percentiles[d]![1])).ToList();
+            : new KpiDuration(all.Counts[d], all.Mean(d), percentiles[d]![0], percentiles[d]![1])).ToList();
 
         var figures = new KpiFigures(
             filter.From,
@@ -237,8 +308,8 @@ public static class KpiAggregation
             asOf,
             all.Incidents,
             all.Incidents - all.Live,
-            Enum.GetValues<IncidentClass>().ToDictionary(c => c, c => classes.TryGetValue(c, out var g) ? g.Incidents : 0),
-            systems.ToDictionary(g => g.System!, g => g.Incidents),
+            Enum.GetValues<IncidentClass>().ToDictionary(c => c, c => classes.TryGetValue(c, out var t) ? t.Incidents : 0),
+            systems.ToDictionary(g => g.System, g => g.Tally.Incidents),
             durations[0],
             durations[1],
             durations[2],
@@ -254,36 +325,30 @@ public static class KpiAggregation
                 .ToList(),
             incidentIds);
 
-        var perClass = Enum.GetValues<IncidentClass>().Where(c => classes.ContainsKey(c) && classes[c].Incidents > 0)
+        var perClass = Enum.GetValues<IncidentClass>().Where(c => classes.TryGetValue(c, out var t) && t.Incidents > 0)
             .Select(c => Breakdown("class:" + Http.QueryValues.Name(c), classes[c],
                 KpiCalculator.Availability("*", down.Where(o => o.Class == c).Select(o => o.Span).ToList(), filter, asOf).OutageSeconds))
             .ToList();
-        var perSystem = systems.Select(g => Breakdown("system:" + g.System, g,
+        var perSystem = systems.Select(g => Breakdown("system:" + g.System, g.Tally,
                 KpiCalculator.Availability("*", spans.Where(o => o.AffectedSystem == g.System).ToList(), filter, asOf).OutageSeconds))
             .ToList();
 
-        var bucketGroups = groups.Where(g => g.IsBucket && !g.IsClass).ToDictionary(g => g.Bucket);
-        var bucketClasses = groups.Where(g => g.IsBucket && g.IsClass).ToLookup(g => g.Bucket);
+        var byBucket = cells.ToLookup(c => c.Bucket);
         var kpiBuckets = buckets.Select((b, n) =>
         {
-            var g = bucketGroups.GetValueOrDefault(n + 1) ?? Empty;
-            var byClass = Enum.GetValues<IncidentClass>().ToDictionary(c => c,
-                c => bucketClasses[n + 1].FirstOrDefault(x => x.Class == c)?.Incidents ?? 0);
+            var own = byBucket[n + 1].ToList();
+            var t = Tally.Of(own.Select(c => c.Tally));
+            var byClass = Enum.GetValues<IncidentClass>().ToDictionary(c => c, c => own.Where(x => x.Class == c).Sum(x => x.Tally.Incidents));
             var overlapping = spans.Where(o => o.ReportedAt < b.To && (o.RestoredAt ?? asOf) > b.From).ToList();
-            return new KpiBucket(b.Name, b.From, b.To, g.Incidents, byClass, Attainment(g, 0), Attainment(g, 1), Attainment(g, 2),
+            return new KpiBucket(b.Name, b.From, b.To, t.Incidents, byClass, t.Attainment(0), t.Attainment(1), t.Attainment(2),
                 KpiCalculator.Availability("*", overlapping, filter with { From = b.From, To = b.To }, asOf).OutageSeconds);
         }).ToList();
 
         return new Result(figures, kpiBuckets, perClass, perSystem);
     }
 
-    private static readonly Group Empty = new(false, false, false, null, null, 0, 0, 0, new int[3], new int[3], new int[3], 0, 0, 0, 0, 0,
-        null, new double?[4], new int[4]);
-
-    private static double? Attainment(Group g, int stage) => Share(g.StageMet[stage], g.StageMet[stage] + g.StageMissed[stage]);
-
-    private static KpiBreakdown Breakdown(string scope, Group g, double outageSeconds) => new(scope, g.Incidents, Attainment(g, 0),
-        Attainment(g, 1), Attainment(g, 2), Share(g.Resolved, g.Live), Share(g.Satisfied, g.Rated), g.MeanAcknowledge, outageSeconds);
+    private static KpiBreakdown Breakdown(string scope, Tally t, double outageSeconds) => new(scope, t.Incidents, t.Attainment(0),
+        t.Attainment(1), t.Attainment(2), Share(t.Resolved, t.Live), Share(t.Satisfied, t.Rated), t.Mean(0), outageSeconds);
 
     private static double? Share(int numerator, int denominator) => denominator == 0 ? null : (double)numerator / denominator;
 

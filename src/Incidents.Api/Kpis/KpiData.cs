@@ -33,6 +33,12 @@ public static class KpiData
     public const string EvidenceLink = "/api/v1/incidents/{id}/timeline";
 
     /// <summary>The service's time zone (configuration Kpis:TimeZone, default Asia/Shanghai).</summary>
+    /// <summary>The zone, or the default one when the configured id is unknown (start-up validation reports that, <see cref="KpiOptionsValidator"/>).</summary>
+    public static TimeZoneInfo ZoneOrDefault(IConfiguration configuration) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(configuration["Kpis:TimeZone"] ?? "", out var zone)
+            ? zone
+            : TimeZoneInfo.FindSystemTimeZoneById(KpiPeriod.DefaultTimeZone);
+
     public static TimeZoneInfo Zone(IConfiguration configuration) =>
         TimeZoneInfo.FindSystemTimeZoneById(configuration["Kpis:TimeZone"] is { Length: > 0 } id ? id : KpiPeriod.DefaultTimeZone);
 

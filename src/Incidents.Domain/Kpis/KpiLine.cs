@@ -55,6 +55,15 @@ public sealed record KpiLine(
         StageOf(f.Clock, SlaStage.OnSite),
         StageOf(f.Clock, SlaStage.Restore));
 
+    /// <summary>
+    /// From this instant (UTC ticks) on, the line counts the same whatever the as-of instant: reported, resolved (if it is),
+    /// and every open stage past its due time (breached for good). Before it, the line must be judged at the instant.
+    /// </summary>
+    public long SettledTicks => new[]
+    {
+        ReportedTicks, ResolvedTicks ?? 0, (Acknowledge.DueTicks ?? -1) + 1, (OnSite.DueTicks ?? -1) + 1, (Restore.DueTicks ?? -1) + 1,
+    }.Max();
+
     public KpiStageLine this[SlaStage stage] => stage switch
     {
         SlaStage.Acknowledge => Acknowledge,

@@ -66,9 +66,15 @@ public sealed class IncidentKpiFacts
     public int RestoreState { get; set; }
 
     public long? RestoreDueTicks { get; set; }
+
+    /// <summary>The local day of the report in the service's time zone, as yyyymmdd (the key of the KPI cells).</summary>
+    public int LocalDay { get; set; }
+
+    /// <summary><see cref="KpiLine.SettledTicks"/>: judged at any later instant, the line counts as it will for good.</summary>
+    public long SettledTicks { get; set; }
 }
 
-public sealed class IncidentKpiFactsProjection : SingleStreamProjection<IncidentKpiFacts, Guid>
+public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStreamProjection<IncidentKpiFacts, Guid>
 {
     public override IncidentKpiFacts? Evolve(IncidentKpiFacts? snapshot, Guid id, IEvent e)
     {
@@ -100,23 +106,32 @@ public sealed class IncidentKpiFactsProjection : SingleStreamProjection<Incident
         (row.AcknowledgeState, row.AcknowledgeDueTicks) = ((int)line.Acknowledge.State, line.Acknowledge.DueTicks);
         (row.OnSiteState, row.OnSiteDueTicks) = ((int)line.OnSite.State, line.OnSite.DueTicks);
         (row.RestoreState, row.RestoreDueTicks) = ((int)line.Restore.State, line.Restore.DueTicks);
+        var day = KpiPeriod.DayOf(facts.ReportedAt, zone);
+        row.LocalDay = day.Year * 10000 + day.Month * 100 + day.Day;
+        row.SettledTicks = line.SettledTicks;
         return row;
     }
 
-    public static void Configure(StoreOptions options)
+    /// <param name="zone">The service's time zone (Kpis:TimeZone): days and months are counted in it. Changing it needs a rebuild
+    /// of this projection (the rows and the KPI cells are keyed by local day).</param>
+    public static void Configure(StoreOptions options, TimeZoneInfo zone)
     {
         // The KPI read side depends on the official working-day calendar: load (and validate) it at start-up, so a bad
         // calendar file stops the service with a message instead of failing the first report request.
         _ = global::Incidents.Domain.Calendar.WorkingDayCalendar.Official;
         options.Events.AddEventType<MonthlyReportIssued>();
-        options.Projections.Add(new IncidentKpiFactsProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        options.Projections.Add(new IncidentKpiFactsProjection(zone), JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         options.Schema.For<IncidentKpiFacts>()
             .Duplicate(x => x.ReportedAt)
             .Duplicate(x => x.Class)
             .Duplicate(x => x.AffectedSystem)
             .Duplicate(x => x.IsDrill)
             .Duplicate(x => x.IsOutage)
-            .Duplicate(x => x.RestoredAt);
+            .Duplicate(x => x.RestoredAt)
+            .Duplicate(x => x.LocalDay)
+            // The JSON facts (with the SLA clock) go out of line to TOAST, so the rows the KPI queries read stay narrow.
+            .StorageParameter("toast_tuple_target", 128);
+        KpiCells.Configure(options);
 
         // The narrow typed values of the KPI query are duplicated into their own columns, without the index Marten gives every
         // duplicated field: they are read in bulk for a period, never searched by, and each index would cost every write.
@@ -135,8 +150,31 @@ public sealed class IncidentKpiFactsProjection : SingleStreamProjection<Incident
                     mapping.Indexes.Remove(index);
                 }
             }
+
+            // Partial indexes for the KPI evidence (the first ids of each shortfall, in report order) and the outages behind
+            // availability: each holds only the rows it serves.
+            foreach (var (name, column, predicate) in EvidenceIndexes)
+            {
+                mapping.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition($"mt_doc_incidentkpifacts_idx_kpi_{name}")
+                {
+                    Columns = [column],
+                    Predicate = predicate,
+                });
+            }
         });
     }
+
+    private static readonly (string Name, string Column, string Predicate)[] EvidenceIndexes =
+    [
+        ("missed_acknowledge", "reported_at", "not cancelled and acknowledge_state in (2, 3)"),
+        ("missed_on_site", "reported_at", "not cancelled and on_site_state in (2, 3)"),
+        ("missed_restore", "reported_at", "not cancelled and restore_state in (2, 3)"),
+        ("unresolved", "reported_at", "not cancelled and resolved_ticks is null"),
+        ("unsatisfied", "reported_at", "not cancelled and rating < 4"),
+        ("slow_majors", "reported_at", "not cancelled and class = 'MajorEvent' and (acknowledge_seconds is null or acknowledge_seconds > 60)"),
+        ("outages_reported", "reported_at", "is_outage"),
+        ("outages_restored", "restored_at", "is_outage"),
+    ];
 
     /// <summary>The members duplicated into columns for the KPI query (not indexed).</summary>
     private static readonly string[] NarrowMembers =
@@ -146,5 +184,6 @@ public sealed class IncidentKpiFactsProjection : SingleStreamProjection<Incident
         nameof(IncidentKpiFacts.ResolvedTicks), nameof(IncidentKpiFacts.RestoredTicks), nameof(IncidentKpiFacts.Rating),
         nameof(IncidentKpiFacts.AcknowledgeState), nameof(IncidentKpiFacts.AcknowledgeDueTicks), nameof(IncidentKpiFacts.OnSiteState),
         nameof(IncidentKpiFacts.OnSiteDueTicks), nameof(IncidentKpiFacts.RestoreState), nameof(IncidentKpiFacts.RestoreDueTicks),
+        nameof(IncidentKpiFacts.SettledTicks),
     ];
 }
