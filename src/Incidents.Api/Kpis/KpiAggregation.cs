@@ -292,6 +292,7 @@ public static class KpiAggregation
         var systems = cells.GroupBy(c => c.System).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (System: g.Key, Tally: Tally.Of(g.Select(c => c.Tally)))).ToList();
         var spans = down.Select(o => o.Span).ToList();
+        var bySystem = spans.ToLookup(o => o.AffectedSystem);
 
         var stages = Stages.Select((stage, s) => new KpiStageAttainment(stage, all.Met[s], all.Missed[s], all.Running[s],
             all.Attainment(s), lists[s])).ToList();
@@ -321,8 +322,7 @@ public static class KpiAggregation
             Rate("3.1 user satisfaction >= 90%", all.Satisfied, all.Rated, KpiCalculator.SatisfactionTarget, lists[4]),
             Rate("3.1 item 3 major events within 1 minute", all.FastMajors, all.Majors, KpiCalculator.ResponseRateTarget, lists[5]),
             Capped(KpiCalculator.Availability("*", spans, filter, asOf)),
-            availabilitySystems.Select(s => Capped(KpiCalculator.Availability(s, spans.Where(o => o.AffectedSystem == s).ToList(), filter, asOf)))
-                .ToList(),
+            availabilitySystems.Select(s => Capped(KpiCalculator.Availability(s, bySystem[s].ToList(), filter, asOf))).ToList(),
             incidentIds);
 
         var perClass = Enum.GetValues<IncidentClass>().Where(c => classes.TryGetValue(c, out var t) && t.Incidents > 0)
@@ -330,7 +330,7 @@ public static class KpiAggregation
                 KpiCalculator.Availability("*", down.Where(o => o.Class == c).Select(o => o.Span).ToList(), filter, asOf).OutageSeconds))
             .ToList();
         var perSystem = systems.Select(g => Breakdown("system:" + g.System, g.Tally,
-                KpiCalculator.Availability("*", spans.Where(o => o.AffectedSystem == g.System).ToList(), filter, asOf).OutageSeconds))
+                KpiCalculator.Availability("*", bySystem[g.System].ToList(), filter, asOf).OutageSeconds))
             .ToList();
 
         var byBucket = cells.ToLookup(c => c.Bucket);

@@ -31,13 +31,16 @@ public static class KpiCellsQuery
         var buckets = request.By is { } by ? request.Period.Split(by, zone) : [];
         var scope = FilterSql(filter);
         var days = $"day >= @from_day and day < @to_day{scope}";
+        // Months and years read the month cells (a year: ~12 x classes x systems rows), day buckets and days the day cells.
+        var monthly = request.Period.Granularity != KpiGranularity.Day && request.By != KpiGranularity.Day;
+        var (cellsTable, cellKey) = monthly ? (KpiCells.MonthCellsTable, "month") : (KpiCells.CellsTable, "day");
         var inPeriod = $"reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}";
         var histogram = request.Period.Granularity == KpiGranularity.Year && filter.System is null && filter.Classes is not { Count: > 0 };
 
         var cellSums = string.Join(", ", KpiCells.Measures.Select(m => $"sum({m.Name})"));
         var cells = $"""
-            select class, affected_system, {(buckets.Count > 0 ? "width_bucket(day, @starts)" : "0")}, {cellSums}
-            from {schema}.{KpiCells.CellsTable} where {days}
+            select class, affected_system, {(buckets.Count > 0 ? $"width_bucket({cellKey}, @cell_starts)" : "0")}, {cellSums}
+            from {schema}.{cellsTable} where {cellKey} >= @from_cell and {cellKey} < @to_cell{scope}
             group by 1, 2, 3
             """;
         var stages = string.Join(", ", KpiCells.StageColumns.Select(c => $"{c}_state, {c}_due_ticks"));
@@ -80,6 +83,11 @@ public static class KpiCellsQuery
             command.Parameters.Add(new NpgsqlParameter("year", NpgsqlDbType.Integer) { Value = request.Period.FirstDay.Year });
             command.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.Integer)
                 { Value = buckets.Select(b => DayKey(b.FirstDay)).ToArray() });
+            int CellKey(DateOnly d) => monthly ? DayKey(d) / 100 : DayKey(d);
+            command.Parameters.Add(new NpgsqlParameter("from_cell", NpgsqlDbType.Integer) { Value = CellKey(request.Period.FirstDay) });
+            command.Parameters.Add(new NpgsqlParameter("to_cell", NpgsqlDbType.Integer) { Value = CellKey(KpiPeriod.DayOf(filter.To, zone)) });
+            command.Parameters.Add(new NpgsqlParameter("cell_starts", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+                { Value = buckets.Select(b => CellKey(b.FirstDay)).ToArray() });
             batch.BatchCommands.Add(command);
         }
 

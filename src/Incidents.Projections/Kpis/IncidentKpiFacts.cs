@@ -159,6 +159,10 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
                 {
                     Columns = [column],
                     Predicate = predicate,
+                    // The outages are read whole (narrow rows): from the index alone once the pages are all-visible.
+                    IncludeColumns = name.StartsWith("outages", StringComparison.Ordinal)
+                        ? ["id", "affected_system", "class", "is_drill", "reported_ticks", "restored_ticks", column == "reported_at" ? "restored_at" : "reported_at"]
+                        : [],
                 });
             }
         });

@@ -26,6 +26,7 @@ namespace Incidents.Projections.Kpis;
 public static class KpiCells
 {
     public const string CellsTable = "kpi_cells";
+    public const string MonthCellsTable = "kpi_month_cells";
     public const string DurationsTable = "kpi_durations";
 
     /// <summary>The four durations: to acknowledge, to be on site, to restore, to resolve (measure 0..3 in <c>kpi_durations</c>).</summary>
@@ -68,17 +69,26 @@ public static class KpiCells
         var schema = options.DatabaseSchemaName;
         var rows = $"{schema}.mt_doc_incidentkpifacts";
 
-        var cells = new Table(PostgresqlProvider.Instance.Parse($"{schema}.{CellsTable}"));
-        cells.AddColumn<int>("day").AsPrimaryKey();
-        cells.AddColumn("class", "varchar").AsPrimaryKey();
-        cells.AddColumn("affected_system", "varchar").AsPrimaryKey();
-        cells.AddColumn<bool>("is_drill").AsPrimaryKey();
-        foreach (var (name, type, _) in Measures)
+        Table Cells(string name, string key)
         {
-            cells.AddColumn(name, type).NotNull().DefaultValueByExpression("0");
+            var table = new Table(PostgresqlProvider.Instance.Parse($"{schema}.{name}"));
+            table.AddColumn<int>(key).AsPrimaryKey();
+            table.AddColumn("class", "varchar").AsPrimaryKey();
+            table.AddColumn("affected_system", "varchar").AsPrimaryKey();
+            table.AddColumn<bool>("is_drill").AsPrimaryKey();
+            foreach (var (measure, type, _) in Measures)
+            {
+                table.AddColumn(measure, type).NotNull().DefaultValueByExpression("0");
+            }
+
+            table.AddColumn("max_settled", "bigint").NotNull().DefaultValueByExpression("0");
+            return table;
         }
 
-        cells.AddColumn("max_settled", "bigint").NotNull().DefaultValueByExpression("0");
+        // Days for day buckets and for finding the incidents not yet settled (by max_settled); months for years and months.
+        var cells = Cells(CellsTable, "day");
+        cells.Indexes.Add(new IndexDefinition($"{CellsTable}_idx_max_settled") { Columns = ["max_settled"] });
+        var monthCells = Cells(MonthCellsTable, "month");
 
         var durations = new Table(PostgresqlProvider.Instance.Parse($"{schema}.{DurationsTable}"));
         durations.AddColumn<int>("year").AsPrimaryKey();
@@ -99,6 +109,7 @@ public static class KpiCells
             begin
               if tg_op = 'TRUNCATE' then
                 delete from {schema}.{CellsTable};
+                delete from {schema}.{MonthCellsTable};
                 delete from {schema}.{DurationsTable};
                 return null;
               end if;
@@ -128,7 +139,7 @@ public static class KpiCells
             Events = TriggerEvents.Truncate,
             ForEachRow = false,
         };
-        options.Storage.Add(new Feature([cells, durations, bucket, track, onRows, onTruncate], options.Advanced.Migrator));
+        options.Storage.Add(new Feature([cells, monthCells, durations, bucket, track, onRows, onTruncate], options.Advanced.Migrator));
     }
 
     /// <summary>The cells, their functions and the triggers, created after the row table they hang on.</summary>
@@ -153,12 +164,12 @@ public static class KpiCells
                   on conflict (year, is_drill, measure, bucket) do update set n = h.n + excluded.n;
                 end if;
             """));
-        return $"""
-                insert into {schema}.{CellsTable} as c (day, class, affected_system, is_drill, {names}, max_settled)
-                values ({row}.local_day, {row}.class, {row}.affected_system, {row}.is_drill, {values}, {row}.settled_ticks)
-                on conflict (day, class, affected_system, is_drill) do update set {sums},
+        string Cell(string table, string key, string keyValue) => $"""
+                insert into {schema}.{table} as c ({key}, class, affected_system, is_drill, {names}, max_settled)
+                values ({keyValue}, {row}.class, {row}.affected_system, {row}.is_drill, {values}, {row}.settled_ticks)
+                on conflict ({key}, class, affected_system, is_drill) do update set {sums},
                   max_settled = greatest(c.max_settled, excluded.max_settled);
-            {histograms}
             """;
+        return Cell(CellsTable, "day", $"{row}.local_day") + "\n" + Cell(MonthCellsTable, "month", $"{row}.local_day / 100") + "\n" + histograms;
     }
 }

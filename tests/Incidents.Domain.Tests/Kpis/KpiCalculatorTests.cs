@@ -208,4 +208,22 @@ public sealed class KpiCalculatorTests
             }
         }
     }
+
+    [Fact]
+    public void a_line_settles_at_its_resolution_or_one_tick_after_the_due_time_of_a_stage_still_open()
+    {
+        var reported = Local(11, 20, 9, 0);
+        var resolved = Story(Guid.NewGuid(), IncidentClass.Fault, "portal", reported, false, Ack(A, M(2)), Arrive(A, M(30)), Resolve(A, M(90)));
+        KpiLine.Of(resolved).SettledTicks.ShouldBe((reported + M(90)).UtcTicks);
+
+        // Acknowledged, never on site or resolved: the on-site stage (1 h) breaches for good one tick after it is due.
+        var open = Story(Guid.NewGuid(), IncidentClass.Fault, "portal", reported, false, Ack(A, M(2)));
+        var line = KpiLine.Of(open);
+        line.SettledTicks.ShouldBe((reported + TimeSpan.FromHours(1)).UtcTicks + 1);
+        var settled = new DateTimeOffset(line.SettledTicks, TimeSpan.Zero);
+        foreach (var stage in open.Clock.Stages)
+        {
+            KpiLine.StatusAt(line[stage.Stage], settled).ShouldBe(KpiLine.StatusAt(line[stage.Stage], settled.AddYears(1)));
+        }
+    }
 }
