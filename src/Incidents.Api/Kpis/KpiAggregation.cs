@@ -198,14 +198,17 @@ public static class KpiAggregation
 
     /// <summary>
     /// The outages availability needs, as narrow rows: reported in the period, or earlier and not restored before it starts
-    /// (partial indexes on the report and restore times of outages keep both halves small).
+    /// (partial indexes on the report and restore times of outages keep both halves small). The earlier ones first, each
+    /// part in report order, so that availability usually finds them sorted already.
     /// </summary>
     internal static string OutagesSql(string table, string scope) => $"""
-        select id, affected_system, class, reported_ticks, restored_ticks from {table}
-        where is_outage and reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}
+        (select id, affected_system, class, reported_ticks, restored_ticks from {table}
+         where is_outage and reported_at < @from and (restored_at is null or restored_at > @from){scope}
+         order by reported_at, reported_ticks, id)
         union all
-        select id, affected_system, class, reported_ticks, restored_ticks from {table}
-        where is_outage and reported_at < @from and (restored_at is null or restored_at > @from){scope}
+        (select id, affected_system, class, reported_ticks, restored_ticks from {table}
+         where is_outage and reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}
+         order by reported_at, reported_ticks, id)
         """;
 
     internal static async Task<List<Outage>> ReadOutagesAsync(NpgsqlDataReader reader, CancellationToken ct)
@@ -299,6 +302,8 @@ public static class KpiAggregation
         var ack = stages[0];
         var availabilitySystems = spans.Select(o => o.AffectedSystem).Concat(systems.Select(g => g.System))
             .Distinct().Order(StringComparer.Ordinal).ToList();
+        var systemAvailability = availabilitySystems.ToDictionary(s => s, s => KpiCalculator.Availability(s, bySystem[s].ToList(), filter, asOf),
+            StringComparer.Ordinal);
         var durations = Enumerable.Range(0, DurationColumns.Length).Select(d => all.Counts[d] == 0
             ? new KpiDuration(0, null, null, null)
             : new KpiDuration(all.Counts[d], all.Mean(d), percentiles[d]![0], percentiles[d]![1])).ToList();
@@ -322,7 +327,7 @@ public static class KpiAggregation
             Rate("3.1 user satisfaction >= 90%", all.Satisfied, all.Rated, KpiCalculator.SatisfactionTarget, lists[4]),
             Rate("3.1 item 3 major events within 1 minute", all.FastMajors, all.Majors, KpiCalculator.ResponseRateTarget, lists[5]),
             Capped(KpiCalculator.Availability("*", spans, filter, asOf)),
-            availabilitySystems.Select(s => Capped(KpiCalculator.Availability(s, bySystem[s].ToList(), filter, asOf))).ToList(),
+            availabilitySystems.Select(s => Capped(systemAvailability[s])).ToList(),
             incidentIds);
 
         var perClass = Enum.GetValues<IncidentClass>().Where(c => classes.TryGetValue(c, out var t) && t.Incidents > 0)
@@ -330,7 +335,7 @@ public static class KpiAggregation
                 KpiCalculator.Availability("*", down.Where(o => o.Class == c).Select(o => o.Span).ToList(), filter, asOf).OutageSeconds))
             .ToList();
         var perSystem = systems.Select(g => Breakdown("system:" + g.System, g.Tally,
-                KpiCalculator.Availability("*", bySystem[g.System].ToList(), filter, asOf).OutageSeconds))
+                systemAvailability[g.System].OutageSeconds))
             .ToList();
 
         var byBucket = cells.ToLookup(c => c.Bucket);

@@ -44,18 +44,20 @@ public static class KpiCellsQuery
             group by 1, 2, 3
             """;
         var stages = string.Join(", ", KpiCells.StageColumns.Select(c => $"{c}_state, {c}_due_ticks"));
+        // asOf as a literal, not a parameter: the planner then sees how few cells and rows are unsettled (a generic plan for a
+        // prepared statement would scan every day cell of the period).
         var unsettled = $"""
             select class, affected_system, {(buckets.Count > 0 ? "width_bucket(local_day, @starts)" : "0")}, id, reported_ticks, cancelled,
               {stages}, resolved_ticks, rating, {string.Join(", ", DurationColumns)}
             from {table}
-            where local_day in (select day from {schema}.{KpiCells.CellsTable} where {days} and max_settled > @asof)
-              and settled_ticks > @asof and reported_at >= @from and reported_at < @to{scope}
+            where local_day in (select day from {schema}.{KpiCells.CellsTable} where max_settled > {asOf.UtcTicks} and {days})
+              and settled_ticks > {asOf.UtcTicks} and reported_at >= @from and reported_at < @to{scope}
             """;
         var percentiles = histogram
             ? $"""
-              select measure, bucket, sum(n)::bigint from {schema}.{KpiCells.DurationsTable}
-              where year = @year{(filter.Drills switch { DrillFilter.Exclude => " and not is_drill", DrillFilter.Only => " and is_drill", _ => "" })}
-              group by 1, 2 order by 1, 2
+              {(filter.Drills == DrillFilter.Include
+                  ? $"select measure, bucket, sum(n)::bigint from {schema}.{KpiCells.DurationsTable} where year = @year group by 1, 2 order by 1, 2"
+                  : $"select measure, bucket, n::bigint from {schema}.{KpiCells.DurationsTable} where year = @year and is_drill = {filter.Drills == DrillFilter.Only} and n <> 0 order by measure, bucket")}
               """
             : $"""
               select {string.Join(", ", DurationColumns.Select(c => $"percentile_disc(array[0.5, 0.9]::float8[]) within group (order by {c}) filter (where not cancelled)"))}
@@ -74,9 +76,19 @@ public static class KpiCellsQuery
 
         await using var connection = session.DocumentStore.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { cells, unsettled, percentiles, evidence, ids, OutagesSql(table, scope) })
+        // One snapshot for the cells and the rows that correct them. Bitmap scans off for the evidence lists only: they must walk
+        // their partial indexes in order and stop at the 100th row, which a misestimated bitmap scan (and sort) would not.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in new[] { cells, unsettled, percentiles, "set local enable_bitmapscan = off", evidence, "set local enable_bitmapscan = on", ids,
+                     OutagesSql(table, scope) })
         {
+            if (sql.StartsWith("set ", StringComparison.Ordinal))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+                continue;
+            }
+
             var command = Command(sql, filter, asOf);
             command.Parameters.Add(new NpgsqlParameter("from_day", NpgsqlDbType.Integer) { Value = DayKey(request.Period.FirstDay) });
             command.Parameters.Add(new NpgsqlParameter("to_day", NpgsqlDbType.Integer) { Value = DayKey(KpiPeriod.DayOf(filter.To, zone)) });
@@ -91,7 +103,7 @@ public static class KpiCellsQuery
             batch.BatchCommands.Add(command);
         }
 
-        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct); // positioned on the cells (the SET returns no rows)
         var finest = new Dictionary<(IncidentClass, string, int), Tally>();
         while (await reader.ReadAsync(ct))
         {

@@ -158,13 +158,32 @@ public static class KpiCalculator
     {
         var periodSeconds = (filter.To - filter.From).TotalSeconds;
         var end = filter.To < asOf ? filter.To : asOf;
-        var intervals = outages
-            .Select(f => (Outage: f, Start: Max(f.ReportedAt, filter.From), End: Min(f.RestoredAt ?? asOf, end)))
-            .Where(i => i.End > i.Start)
-            .OrderBy(i => i.Start)
-            .ThenBy(i => i.Outage.ReportedAt)
-            .ThenBy(i => i.Outage.IncidentId)
-            .ToList();
+        var intervals = new List<(KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End)>(outages.Count);
+        foreach (var f in outages)
+        {
+            var (start, stop) = (Max(f.ReportedAt, filter.From), Min(f.RestoredAt ?? asOf, end));
+            if (stop > start)
+            {
+                intervals.Add((f, start, stop));
+            }
+        }
+
+        // By start, then report time and id: a total order, so the evidence list is the same however the outages came in
+        // (outages given in report order are already in it).
+        static int Compare((KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End) a, (KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End) b) =>
+            a.Start != b.Start ? a.Start.CompareTo(b.Start)
+            : a.Outage.ReportedAt != b.Outage.ReportedAt ? a.Outage.ReportedAt.CompareTo(b.Outage.ReportedAt)
+            : a.Outage.IncidentId.CompareTo(b.Outage.IncidentId);
+        var sorted = true;
+        for (var i = 1; i < intervals.Count && sorted; i++)
+        {
+            sorted = Compare(intervals[i - 1], intervals[i]) <= 0;
+        }
+
+        if (!sorted)
+        {
+            intervals.Sort(Compare);
+        }
         var down = 0.0;
         DateTimeOffset? runStart = null, runEnd = null;
         foreach (var (_, start, stop) in intervals)

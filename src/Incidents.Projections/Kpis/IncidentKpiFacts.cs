@@ -157,7 +157,8 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
             {
                 mapping.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition($"mt_doc_incidentkpifacts_idx_kpi_{name}")
                 {
-                    Columns = [column],
+                    // In the order the lists are given (report time, then id), so the first 100 are the first 100 index entries.
+                    Columns = name.StartsWith("outages", StringComparison.Ordinal) ? [column] : [column, "reported_ticks", "id"],
                     Predicate = predicate,
                     // The outages are read whole (narrow rows): from the index alone once the pages are all-visible.
                     IncludeColumns = name.StartsWith("outages", StringComparison.Ordinal)
