@@ -67,10 +67,10 @@ public static class KpiCellsQuery
             $"(select {list}, id, reported_ticks from {table} where {inPeriod} and not cancelled and {condition} order by reported_at, reported_ticks, id limit {EvidenceLimit})";
         var evidence = string.Join("\nunion all\n",
         [
-            .. KpiCells.StageColumns.Select((c, i) => First(i, $"{c}_state in (2, 3) and ({c}_state = 2 or {c}_due_ticks < @asof)")),
+            .. KpiCells.StageColumns.Select((c, i) => First(i, $"{c}_state >= 2 and ({c}_state = 2 or {c}_due_ticks < @asof)")),
             First(3, "resolved_ticks is null"),
             First(4, "rating < 4"),
-            First(5, "class = 'MajorEvent' and (acknowledge_seconds is null or acknowledge_seconds > 60)"),
+            First(5, "slow_major"),
         ]);
         var ids = $"select id from {table} where {inPeriod} order by reported_at, reported_ticks, id limit {EvidenceLimit}";
 

@@ -67,7 +67,7 @@ public static class KpiCells
     public static void Configure(StoreOptions options)
     {
         var schema = options.DatabaseSchemaName;
-        var rows = $"{schema}.mt_doc_incidentkpifacts";
+        var rows = PostgresqlProvider.Instance.Parse($"{schema}.mt_doc_incidentkpifacts");
 
         Table Cells(string name, string key)
         {
@@ -97,15 +97,23 @@ public static class KpiCells
         durations.AddColumn("bucket", "double precision").AsPrimaryKey();
         durations.AddColumn("n", "integer").NotNull().DefaultValueByExpression("0");
 
+        // Functions written as PostgreSQL renders them (pg_get_functiondef), so that the schema check at start-up finds them
+        // unchanged instead of replacing them (and the triggers with them) at every start.
         var bucket = Function.ForSql($"""
-            create or replace function {schema}.kpi_duration_bucket(v double precision) returns double precision
-            language sql immutable as $$
+            CREATE OR REPLACE FUNCTION {schema}.kpi_duration_bucket(v double precision)
+             RETURNS double precision
+             LANGUAGE sql
+             IMMUTABLE
+            AS $function$
               select case when v < 100 then floor(v)
                           else floor(v / 10 ^ (floor(log(v)) - 2)) * 10 ^ (floor(log(v)) - 2) end
-            $$;
+            $function$;
             """);
         var track = Function.ForSql($"""
-            create or replace function {schema}.kpi_cells_track() returns trigger language plpgsql as $$
+            CREATE OR REPLACE FUNCTION {schema}.kpi_cells_track()
+             RETURNS trigger
+             LANGUAGE plpgsql
+            AS $function$
             begin
               if tg_op = 'TRUNCATE' then
                 delete from {schema}.{CellsTable};
@@ -124,22 +132,25 @@ public static class KpiCells
               end if;
               return null;
             end
-            $$;
+            $function$;
             """);
 
-        var onRows = new Trigger("kpi_cells_on_rows", rows, $"{schema}.kpi_cells_track()")
-        {
-            Timing = TriggerTiming.After,
-            Events = TriggerEvents.Insert | TriggerEvents.Update | TriggerEvents.Delete,
-            ForEachRow = true,
-        };
-        var onTruncate = new Trigger("kpi_cells_on_truncate", rows, $"{schema}.kpi_cells_track()")
-        {
-            Timing = TriggerTiming.After,
-            Events = TriggerEvents.Truncate,
-            ForEachRow = false,
-        };
-        options.Storage.Add(new Feature([cells, monthCells, durations, bucket, track, onRows, onTruncate], options.Advanced.Migrator));
+        // One trigger per event: PostgreSQL renders a multi-event trigger's events in its own order, which the start-up schema
+        // check would take for a change. (Where the schema is on the user's search_path, as in development, PostgreSQL also
+        // renders the function unqualified and the triggers are re-created at each start: a drop and create, no scan.)
+        Trigger On(string name, TriggerEvents events, bool forEachRow) =>
+            new(PostgresqlProvider.Instance.Parse($"{schema}.kpi_cells_on_{name}"), rows, $"{schema}.kpi_cells_track()")
+            {
+                Timing = TriggerTiming.After,
+                Events = events,
+                ForEachRow = forEachRow,
+            };
+        ISchemaObject[] triggers =
+        [
+            On("insert", TriggerEvents.Insert, true), On("update", TriggerEvents.Update, true), On("delete", TriggerEvents.Delete, true),
+            On("truncate", TriggerEvents.Truncate, false),
+        ];
+        options.Storage.Add(new Feature([cells, monthCells, durations, bucket, track, .. triggers], options.Advanced.Migrator));
     }
 
     /// <summary>The cells, their functions and the triggers, created after the row table they hang on.</summary>
