@@ -4,6 +4,7 @@ using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
 using Incidents.Api.Drills;
 using Incidents.Api.Http;
+using Incidents.Api.Kpis;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
 using JasperFx;
@@ -34,6 +35,8 @@ builder.Services.AddSingleton<IValidateOptions<Incidents.Api.Escalation.Escalati
 builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>();
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
+builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>

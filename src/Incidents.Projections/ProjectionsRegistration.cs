@@ -12,7 +12,8 @@ namespace Incidents.Projections;
 public static class ProjectionsRegistration
 {
     /// <summary>Registers the incident event types and the inline read models (details, SLA clock).</summary>
-    public static StoreOptions AddIncidentProjections(this StoreOptions options)
+    /// <param name="kpiZone">The service's time zone the KPIs count days in (default Asia/Shanghai).</param>
+    public static StoreOptions AddIncidentProjections(this StoreOptions options, TimeZoneInfo? kpiZone = null)
     {
         options.Events.AddEventTypes([.. IncidentDetailsProjection.LifecycleEvents, typeof(SlaWarningRaised), typeof(SlaBreached)]);
         options.Events.AddEventTypes(global::Incidents.Domain.Notifications.NotificationEventTypes.All);
@@ -20,7 +21,8 @@ public static class ProjectionsRegistration
 
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);
-        Kpis.IncidentKpiFactsProjection.Configure(options);
+        Kpis.IncidentKpiFactsProjection.Configure(options,
+            kpiZone ?? TimeZoneInfo.FindSystemTimeZoneById(global::Incidents.Domain.Kpis.KpiPeriod.DefaultTimeZone));
 
         options.Schema.For<IncidentDetails>()
             .Duplicate(x => x.Status)

@@ -52,7 +52,7 @@ public static class OpenApiDocumentation
         ["getDrillScorecardReport"] = ("Drill scorecard (Markdown)", "The scorecard as a printable Markdown report."),
         ["getDrillCalendar"] = ("Drill calendar (iCalendar)", "An .ics feed of scheduled and running drills for calendar applications."),
         ["getDrillCompliance"] = ("Yearly drill compliance", "Drills completed per kind in a year against the configured minimum (Drills:MinimumPerYear)."),
-        ["getKpis"] = ("KPIs for a period", "Supervisor KPIs for a year, month or day in the service's time zone: counts, times to each step (mean, p50, p90), SLA attainment per stage, response, resolution and satisfaction rates, availability per system, each with its target and the incidents behind it (docs/kpis.md)."),
+        ["getKpis"] = ("KPIs for a period", "Supervisor KPIs for a year, month or day in the service's time zone: counts, times to each step (mean, p50, p90), SLA attainment per stage, response, resolution and satisfaction rates, availability per system, each with its target and the incidents behind it (docs/kpis.md). Evidence lists (incidentIds, shortfall, missedIncidents, outages) hold at most `evidenceLimit` (100) ids, the first by report time; the figure's own count says how many there are. `evidence=all` (or a `position`) lists every id, computed in memory from the per-incident facts: slower for a large period. A year's p50/p90 without a class or system filter come from histograms: the exact value rounded down to three significant figures (whole seconds below 100 s)."),
         ["getKpisCsv"] = ("KPIs as CSV", "The same figures as CSV: one line per figure and scope, then one per bucket."),
         ["getMonthlyReport"] = ("Monthly service report", "The report on a month (yyyy-MM): KPIs against contract targets, daily counts, outages with restore times, breaches with reasons, drills held, due date and issues."),
         ["getMonthlyReportHtml"] = ("Monthly service report (HTML)", "The monthly report as a printable HTML page with inline SVG charts."),
@@ -96,6 +96,7 @@ public static class OpenApiDocumentation
             new("drills", "exclude (default), include or only."),
             new("position", "Event-store position of an earlier answer: recompute from the events up to it.", JsonSchemaType.Integer),
             new("asOf", "Judge running clocks at this RFC 3339 instant (default: the period end, or now)."),
+            new("evidence", "capped (default: at most 100 ids per evidence list, exact figures) or all (every id; the complete in-memory computation)."),
         ],
         ["getKpisCsv"] = [
             new("period", "A year (2026), month (2026-11) or day (2026-11-05) in the service's time zone (default: this month)."),
@@ -105,6 +106,7 @@ public static class OpenApiDocumentation
             new("drills", "exclude (default), include or only."),
             new("position", "Event-store position of an earlier answer: recompute from the events up to it.", JsonSchemaType.Integer),
             new("asOf", "Judge running clocks at this RFC 3339 instant (default: the period end, or now)."),
+            new("evidence", "capped (default: at most 100 ids per evidence list, exact figures) or all (every id; the complete in-memory computation)."),
         ],
         ["getReportDueDates"] = [new("year", "Calendar year (default: this year).", JsonSchemaType.Integer)],
         ["getMonthlyReport"] = [

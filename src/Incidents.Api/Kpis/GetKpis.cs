@@ -27,7 +27,8 @@ public sealed record KpiView(
     IReadOnlyList<KpiBucket> Buckets,
     IReadOnlyList<KpiBreakdown> PerClass,
     IReadOnlyList<KpiBreakdown> PerSystem,
-    string EvidenceLink);
+    string EvidenceLink,
+    int? EvidenceLimit);
 
 /// <summary>The headline figures of one class or one affected system in the period (scope "class:outage", "system:x").</summary>
 public sealed record KpiBreakdown(
@@ -103,7 +104,7 @@ public static class GetKpisEndpoint
     }
 
     public static async Task<(KpiView? View, IResult? Problem)> Build(HttpContext http, IQuerySession session, TimeProvider clock,
-        IConfiguration configuration, string? period = null)
+        IConfiguration configuration, string? period = null, bool completeEvidence = false)
     {
         var zone = KpiData.Zone(configuration);
         var errors = new Dictionary<string, string[]>();
@@ -112,6 +113,7 @@ public static class GetKpisEndpoint
             return (null, Problems.Validation(http, errors));
         }
 
+        request = completeEvidence ? request with { CompleteEvidence = true } : request;
         return (await Compute(session, request, zone, clock, http.RequestAborted), null);
     }
 
@@ -121,6 +123,13 @@ public static class GetKpisEndpoint
         var position = request.Position ?? await KpiData.PositionAsync(session, ct);
         var now = clock.GetUtcNow();
         var asOf = request.AsOf ?? (request.Period.To < now ? request.Period.To : now);
+        if (!request.CompleteEvidence)
+        {
+            var fast = await KpiAggregation.ComputeAsync(session, request, zone, asOf, ct);
+            return new KpiView(request.Period.Name, zone.Id, request.Period.From, request.Period.To, asOf, position, request.Filter,
+                fast.Figures, fast.Buckets, fast.PerClass, fast.PerSystem, KpiData.EvidenceLink, KpiAggregation.EvidenceLimit);
+        }
+
         var facts = await KpiData.LoadAsync(session, request.Filter, request.Position, ct);
         var figures = KpiCalculator.Compute(facts, request.Filter, asOf);
         var perClass = figures.ByClass.Where(c => c.Value > 0).Select(c => Breakdown("class:" + QueryValues.Name(c.Key),
@@ -128,7 +137,7 @@ public static class GetKpisEndpoint
         var perSystem = figures.BySystem.Select(sys => Breakdown("system:" + sys.Key,
             KpiCalculator.Compute(facts, request.Filter with { System = sys.Key }, asOf))).ToList();
         return new KpiView(request.Period.Name, zone.Id, request.Period.From, request.Period.To, asOf, position, request.Filter, figures,
-            KpiData.Buckets(facts, request, zone, asOf), perClass, perSystem, KpiData.EvidenceLink);
+            KpiData.Buckets(facts, request, zone, asOf), perClass, perSystem, KpiData.EvidenceLink, null);
     }
 
     private static KpiBreakdown Breakdown(string scope, KpiFigures f)

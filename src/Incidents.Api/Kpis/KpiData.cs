@@ -10,7 +10,10 @@ using Marten;
 namespace Incidents.Api.Kpis;
 
 /// <summary>What a KPI request asks for, parsed and validated.</summary>
-public sealed record KpiRequest(KpiPeriod Period, KpiGranularity? By, KpiFilter Filter, long? Position, DateTimeOffset? AsOf);
+/// <remarks><see cref="CompleteEvidence"/> (<c>evidence=all</c>): every evidence list complete, computed in memory from the
+/// per-incident facts (the reference computation); otherwise the lists hold the first <see cref="KpiAggregation.EvidenceLimit"/> ids.</remarks>
+public sealed record KpiRequest(KpiPeriod Period, KpiGranularity? By, KpiFilter Filter, long? Position, DateTimeOffset? AsOf,
+    bool CompleteEvidence = false);
 
 /// <summary>One bucket (day, month or year) of a period: the counts and the attainment, in short.</summary>
 public sealed record KpiBucket(
@@ -30,6 +33,12 @@ public static class KpiData
     public const string EvidenceLink = "/api/v1/incidents/{id}/timeline";
 
     /// <summary>The service's time zone (configuration Kpis:TimeZone, default Asia/Shanghai).</summary>
+    /// <summary>The zone, or the default one when the configured id is unknown (start-up validation reports that, <see cref="KpiOptionsValidator"/>).</summary>
+    public static TimeZoneInfo ZoneOrDefault(IConfiguration configuration) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(configuration["Kpis:TimeZone"] ?? "", out var zone)
+            ? zone
+            : TimeZoneInfo.FindSystemTimeZoneById(KpiPeriod.DefaultTimeZone);
+
     public static TimeZoneInfo Zone(IConfiguration configuration) =>
         TimeZoneInfo.FindSystemTimeZoneById(configuration["Kpis:TimeZone"] is { Length: > 0 } id ? id : KpiPeriod.DefaultTimeZone);
 
@@ -86,6 +95,19 @@ public static class KpiData
             }
         }
 
+        var completeEvidence = false;
+        if (query["evidence"].ToString() is { Length: > 0 } evidence)
+        {
+            if (evidence is "all" or "capped")
+            {
+                completeEvidence = evidence == "all";
+            }
+            else
+            {
+                errors["evidence"] = [$"One of: capped (default: at most {KpiAggregation.EvidenceLimit} ids per list), all."];
+            }
+        }
+
         var asOf = QueryValues.Time(query, "asOf", errors);
         if (errors.Count > 0)
         {
@@ -98,7 +120,8 @@ public static class KpiData
             return null;
         }
 
-        return new KpiRequest(parsed, by, new KpiFilter(parsed.From, parsed.To, classes, system, drills), position, asOf);
+        return new KpiRequest(parsed, by, new KpiFilter(parsed.From, parsed.To, classes, system, drills), position, asOf,
+            completeEvidence || position is not null);
     }
 
     /// <summary>The highest event sequence in the store.</summary>

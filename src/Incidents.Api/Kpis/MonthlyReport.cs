@@ -176,7 +176,8 @@ public static class MonthlyReportEndpoints
             return (null, Problems.Validation(http, new Dictionary<string, string[]> { ["month"] = ["Use a month, e.g. 2026-11."] }));
         }
 
-        var (view, problem) = await GetKpisEndpoint.Build(http, session, clock, configuration, month);
+        // The report lists every outage and breach of the month, so it takes the complete (in-memory) computation.
+        var (view, problem) = await GetKpisEndpoint.Build(http, session, clock, configuration, month, completeEvidence: true);
         if (view is null)
         {
             return (null, problem);

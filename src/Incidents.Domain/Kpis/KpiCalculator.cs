@@ -57,6 +57,12 @@ public sealed record KpiAvailability(
     double RemainingBudgetSeconds,
     IReadOnlyList<Guid> Outages);
 
+/// <summary>An outage or major event (not cancelled) as availability sees it: down from the report until the first restoration.</summary>
+public sealed record KpiOutage(Guid IncidentId, string AffectedSystem, DateTimeOffset ReportedAt, DateTimeOffset? RestoredAt)
+{
+    public static KpiOutage Of(KpiFacts f) => new(f.IncidentId, f.AffectedSystem, f.ReportedAt, f.RestoredAt);
+}
+
 /// <summary>Every figure of issue #7 over one set of incidents.</summary>
 public sealed record KpiFigures(
     DateTimeOffset From,
@@ -110,7 +116,7 @@ public static class KpiCalculator
         var majors = live.Where(f => f.Class == IncidentClass.MajorEvent).ToList();
         var fastMajors = majors.Where(f => f.AcknowledgedAt is { } a && a - f.ReportedAt <= MajorEventResponse).ToList();
 
-        var outages = candidates.Where(f => f.IsOutage && f.CancelledAt is null).ToList();
+        var outages = candidates.Where(f => f.IsOutage && f.CancelledAt is null).Select(KpiOutage.Of).ToList();
         var systems = outages.Select(f => f.AffectedSystem).Concat(inPeriod.Select(f => f.AffectedSystem))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
@@ -148,15 +154,36 @@ public static class KpiCalculator
     /// Outage time in the period: the union of [report, restoration) of the outages and major events (not cancelled),
     /// clipped to [From, min(To, asOf)); an outage not yet restored runs to asOf. Overlapping outages count once.
     /// </summary>
-    public static KpiAvailability Availability(string system, IReadOnlyList<KpiFacts> outages, KpiFilter filter, DateTimeOffset asOf)
+    public static KpiAvailability Availability(string system, IReadOnlyList<KpiOutage> outages, KpiFilter filter, DateTimeOffset asOf)
     {
         var periodSeconds = (filter.To - filter.From).TotalSeconds;
         var end = filter.To < asOf ? filter.To : asOf;
-        var intervals = outages
-            .Select(f => (Facts: f, Start: Max(f.ReportedAt, filter.From), End: Min(f.RestoredAt ?? asOf, end)))
-            .Where(i => i.End > i.Start)
-            .OrderBy(i => i.Start)
-            .ToList();
+        var intervals = new List<(KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End)>(outages.Count);
+        foreach (var f in outages)
+        {
+            var (start, stop) = (Max(f.ReportedAt, filter.From), Min(f.RestoredAt ?? asOf, end));
+            if (stop > start)
+            {
+                intervals.Add((f, start, stop));
+            }
+        }
+
+        // By start, then report time and id: a total order, so the evidence list is the same however the outages came in
+        // (outages given in report order are already in it).
+        static int Compare((KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End) a, (KpiOutage Outage, DateTimeOffset Start, DateTimeOffset End) b) =>
+            a.Start != b.Start ? a.Start.CompareTo(b.Start)
+            : a.Outage.ReportedAt != b.Outage.ReportedAt ? a.Outage.ReportedAt.CompareTo(b.Outage.ReportedAt)
+            : a.Outage.IncidentId.CompareTo(b.Outage.IncidentId);
+        var sorted = true;
+        for (var i = 1; i < intervals.Count && sorted; i++)
+        {
+            sorted = Compare(intervals[i - 1], intervals[i]) <= 0;
+        }
+
+        if (!sorted)
+        {
+            intervals.Sort(Compare);
+        }
         var down = 0.0;
         DateTimeOffset? runStart = null, runEnd = null;
         foreach (var (_, start, stop) in intervals)
@@ -184,7 +211,7 @@ public static class KpiCalculator
         var availability = periodSeconds <= 0 ? 1.0 : 1.0 - down / periodSeconds;
         var budget = (1 - AvailabilityTarget) * periodSeconds;
         return new KpiAvailability(system, periodSeconds, down, availability, AvailabilityTarget, availability >= AvailabilityTarget,
-            budget - down, intervals.Select(i => i.Facts.IncidentId).Distinct().ToList());
+            budget - down, intervals.Select(i => i.Outage.IncidentId).Distinct().ToList());
     }
 
     private static KpiStageAttainment Attainment(IReadOnlyList<KpiFacts> live, SlaStage stage, DateTimeOffset asOf)

@@ -181,4 +181,49 @@ public sealed class KpiCalculatorTests
             }
         }
     }
+
+    [Fact]
+    public void the_typed_line_the_database_aggregates_judges_every_stage_as_the_sla_clock_does()
+    {
+        var reclassified = KpiFacts.From(
+        [
+            new IncidentReported(B, "t", "d", "portal", IncidentClass.Fault, IntakeChannel.Phone, new Reporter("r", null, null), false, null,
+                SlaPolicy.ContractDefault, Desk, Local(11, 5, 9, 0)),
+            new IncidentReclassified(B, IncidentClass.Fault, IncidentClass.MajorEvent, "all hospitals", Desk, Local(11, 5, 9, 3)),
+        ])!;
+        foreach (var facts in Month.Append(reclassified))
+        {
+            var line = KpiLine.Of(facts);
+            foreach (var at in new[] { facts.ReportedAt, facts.ReportedAt.AddSeconds(61), facts.ReportedAt.AddMinutes(6), facts.ReportedAt.AddHours(5), AsOf })
+            {
+                foreach (var stage in facts.Clock.Stages)
+                {
+                    var expected = SlaClock.StatusOf(facts.Clock, stage, at) switch
+                    {
+                        SlaStageStatus.Cancelled => SlaStageStatus.NotApplicable,
+                        var status => status,
+                    };
+                    KpiLine.StatusAt(line[stage.Stage], at).ShouldBe(expected);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void a_line_settles_at_its_resolution_or_one_tick_after_the_due_time_of_a_stage_still_open()
+    {
+        var reported = Local(11, 20, 9, 0);
+        var resolved = Story(Guid.NewGuid(), IncidentClass.Fault, "portal", reported, false, Ack(A, M(2)), Arrive(A, M(30)), Resolve(A, M(90)));
+        KpiLine.Of(resolved).SettledTicks.ShouldBe((reported + M(90)).UtcTicks);
+
+        // Acknowledged, never on site or resolved: the on-site stage (1 h) breaches for good one tick after it is due.
+        var open = Story(Guid.NewGuid(), IncidentClass.Fault, "portal", reported, false, Ack(A, M(2)));
+        var line = KpiLine.Of(open);
+        line.SettledTicks.ShouldBe((reported + TimeSpan.FromHours(1)).UtcTicks + 1);
+        var settled = new DateTimeOffset(line.SettledTicks, TimeSpan.Zero);
+        foreach (var stage in open.Clock.Stages)
+        {
+            KpiLine.StatusAt(line[stage.Stage], settled).ShouldBe(KpiLine.StatusAt(line[stage.Stage], settled.AddYears(1)));
+        }
+    }
 }
