@@ -7,14 +7,15 @@
 # real event store and inline projections, then times GET /api/v1/kpis (a year, a year by month, a month by day, one
 # system's year, drills included), the CSV export and, for comparison, the complete in-memory computation
 # (evidence=all), on the real API hosted in-process. --reuse keeps an already seeded database with the same count.
-# Needs PostgreSQL and RabbitMQ running (infra/services.sh up); it does not start them. A benchmark, not a test:
-# exit code 0 whatever the figures.
+# Brings PostgreSQL and RabbitMQ up itself (infra/services.sh up). A benchmark, not a test: exit code 0 whatever the
+# figures.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO="$(dirname "$BENCH_DIR")"
 case "${1:-}" in -h | --help) sed -n '2,11p' "$0"; exit 0 ;; esac
 
 if [[ -f "$REPO/infra/services.sh" ]]; then
+  bash "$REPO/infra/services.sh" up >&2
   eval "$(bash "$REPO/infra/services.sh" env)"
 fi
 dotnet build "$BENCH_DIR/Incidents.KpiBench" -c Release -nologo -v quiet >&2
