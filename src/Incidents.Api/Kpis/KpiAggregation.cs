@@ -183,16 +183,7 @@ public static class KpiAggregation
         var percentiles = DurationColumns.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<double[]>(i)).ToArray();
         var lists = Enumerable.Range(DurationColumns.Length, Stages.Length + 3)
             .Select(i => reader.IsDBNull(i) ? (IReadOnlyList<Guid>)[] : reader.GetFieldValue<Guid[]>(i)).ToArray();
-        await reader.NextResultAsync(ct);
-        var incidentIds = new List<Guid>();
-        while (await reader.ReadAsync(ct))
-        {
-            incidentIds.Add(reader.GetGuid(0));
-        }
-
-        await reader.NextResultAsync(ct);
-        var down = await ReadOutagesAsync(reader, ct);
-
+        var (incidentIds, down) = await ReadIdsAndOutagesAsync(reader, ct);
         return Assemble(request, asOf, buckets, cells, percentiles, lists, incidentIds, down);
     }
 
@@ -210,6 +201,20 @@ public static class KpiAggregation
          where is_outage and reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}
          order by reported_at, reported_ticks, id)
         """;
+
+    /// <summary>The last two results of both queries: the period's incident ids, then its outages.</summary>
+    internal static async Task<(List<Guid> IncidentIds, List<Outage> Down)> ReadIdsAndOutagesAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await reader.NextResultAsync(ct);
+        var incidentIds = new List<Guid>();
+        while (await reader.ReadAsync(ct))
+        {
+            incidentIds.Add(reader.GetGuid(0));
+        }
+
+        await reader.NextResultAsync(ct);
+        return (incidentIds, await ReadOutagesAsync(reader, ct));
+    }
 
     internal static async Task<List<Outage>> ReadOutagesAsync(NpgsqlDataReader reader, CancellationToken ct)
     {

@@ -175,15 +175,7 @@ public static class KpiCellsQuery
 
         // Resolved after asOf: unresolved at asOf, and never settled before it.
         lists[3].AddRange(open.Where(o => !o.Cancelled && o.ResolvedTicks > asOf.UtcTicks).Select(o => (o.ReportedTicks, o.Id)));
-        await reader.NextResultAsync(ct);
-        var incidentIds = new List<Guid>();
-        while (await reader.ReadAsync(ct))
-        {
-            incidentIds.Add(reader.GetGuid(0));
-        }
-
-        await reader.NextResultAsync(ct);
-        var down = await ReadOutagesAsync(reader, ct);
+        var (incidentIds, down) = await ReadIdsAndOutagesAsync(reader, ct);
 
         foreach (var o in open)
         {
