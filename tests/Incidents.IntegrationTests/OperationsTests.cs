@@ -145,6 +145,17 @@ public sealed class OperationsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task the_notifications_view_documents_its_filters_and_its_answer()
+    {
+        var operation = (await OpenApiAsync())["paths"]!["/api/v1/incidents/{id}/notifications"]!["get"]!;
+        (operation["parameters"]?.AsArray() ?? []).Where(p => p!["in"]?.GetValue<string>() == "query")
+            .Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["trigger", "recipient"], ignoreOrder: true);
+        operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>()
+            .ShouldEndWith("/IncidentNotifications");
+        operation["summary"]!.GetValue<string>().ShouldBe("Who was told");
+    }
+
+    [Fact]
     public async Task the_headers_the_api_reads_are_documented()
     {
         var paths = (await OpenApiAsync())["paths"]!;
