@@ -91,7 +91,7 @@ public static class MonthlyReportEndpoints
     {
         var zone = KpiData.Zone(configuration);
         var errors = new Dictionary<string, string[]>();
-        var year = QueryValues.Int(http.Request.Query, "year", KpiPeriod.DayOf(clock.GetUtcNow(), zone).Year, 2000, 2100, errors);
+        var year = QueryValues.Int(http.Request.Query, "year", KpiPeriod.DayOf(clock.GetUtcNow(), zone).Year, KpiPeriod.MinYear, KpiPeriod.MaxYear, errors);
         if (errors.Count > 0)
         {
             return Problems.Validation(http, errors);

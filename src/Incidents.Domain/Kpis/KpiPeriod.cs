@@ -39,26 +39,29 @@ public sealed record KpiPeriod(string Name, KpiGranularity Granularity, DateOnly
 
         var styles = DateTimeStyles.None;
         var culture = CultureInfo.InvariantCulture;
-        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, styles, out var day))
+        var (granularity, first) = text.Length switch
         {
-            period = Of(KpiGranularity.Day, day, zone);
-            return true;
+            10 when DateOnly.TryParseExact(text, "yyyy-MM-dd", culture, styles, out var day) => (KpiGranularity.Day, day),
+            7 when DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", culture, styles, out var month) => (KpiGranularity.Month, month),
+            4 when int.TryParse(text, NumberStyles.None, culture, out var year) && year is >= 1 and <= 9999 =>
+                (KpiGranularity.Year, new DateOnly(year, 1, 1)),
+            _ => (KpiGranularity.Day, DateOnly.MinValue),
+        };
+
+        // One range for every form: the service's years, and far from the edges of the calendar types (whose end a
+        // period's UTC bounds would pass).
+        if (first.Year is < MinYear or > MaxYear)
+        {
+            return false;
         }
 
-        if (text.Length == 7 && DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", culture, styles, out var month))
-        {
-            period = Of(KpiGranularity.Month, month, zone);
-            return true;
-        }
-
-        if (text.Length == 4 && int.TryParse(text, NumberStyles.None, culture, out var year) && year is >= 2000 and <= 2100)
-        {
-            period = Of(KpiGranularity.Year, new DateOnly(year, 1, 1), zone);
-            return true;
-        }
-
-        return false;
+        period = Of(granularity, first, zone);
+        return true;
     }
+
+    public const int MinYear = 2000;
+
+    public const int MaxYear = 2100;
 
     /// <summary>The buckets of this period at a finer (or equal) granularity.</summary>
     public IReadOnlyList<KpiPeriod> Split(KpiGranularity by, TimeZoneInfo zone)

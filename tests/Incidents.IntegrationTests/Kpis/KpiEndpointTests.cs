@@ -166,4 +166,22 @@ public sealed class KpiEndpointTests(ApiFixture api)
         await IncidentsClient.ShouldBeProblemAsync(await Supervisor.Http.GetAsync("/api/v1/kpis?period=soon"),
             HttpStatusCode.BadRequest, "request.invalid");
     }
+
+    [Theory]
+    [InlineData("/api/v1/kpis?period=9999-12")]
+    [InlineData("/api/v1/kpis?period=0001-01-01")]
+    [InlineData("/api/v1/kpis.csv?period=1999-12-31")]
+    [InlineData("/api/v1/reports/monthly/9999-12")]
+    [InlineData("/api/v1/reports/monthly/0001-01.html")]
+    public async Task a_period_outside_the_service_s_years_is_a_400_in_every_form(string path)
+    {
+        await IncidentsClient.ShouldBeProblemAsync(await Supervisor.Http.GetAsync(path), HttpStatusCode.BadRequest, "request.invalid");
+    }
+
+    [Fact]
+    public async Task issuing_a_report_on_a_month_outside_the_service_s_years_is_a_400()
+    {
+        await IncidentsClient.ShouldBeProblemAsync(await Admin.Http.PostAsync("/api/v1/reports/monthly/0001-01/issue", null),
+            HttpStatusCode.BadRequest, "request.invalid");
+    }
 }
