@@ -165,11 +165,19 @@ public static class DrillDecider
         return null;
     }
 
+    /// <summary>How far ahead a drill may be planned: drills are yearly; a plan years out is a typo.</summary>
+    public static readonly TimeSpan PlanningHorizon = TimeSpan.FromDays(3 * 366);
+
     private static DomainError? CheckWindow(DrillWindow window, DrillBookings bookings, DateTimeOffset now)
     {
         if (window.Start <= now)
         {
             return DrillErrors.StartInPast(window.Start, now);
+        }
+
+        if (window.Start > now + PlanningHorizon)
+        {
+            return DrillErrors.StartTooFar(window.Start, now, PlanningHorizon);
         }
 
         if (!bookings.KnownSystems.Contains(window.AffectedSystem, StringComparer.OrdinalIgnoreCase))

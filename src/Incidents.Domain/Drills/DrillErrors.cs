@@ -11,6 +11,11 @@ public static class DrillErrors
     public static DomainError AlreadyScheduled(Guid id) =>
         new("drill.already-exists", "Drill already exists", $"A drill with id {id} already exists.");
 
+    public static DomainError StartTooFar(DateTimeOffset start, DateTimeOffset now, TimeSpan horizon) =>
+        new("drill.start-too-far", "Planned start is too far ahead",
+            $"The planned start {start:O} is more than {horizon.TotalDays:0} days after now ({now:O}); plan drills within that horizon.",
+            DomainErrorKind.Unprocessable);
+
     public static DomainError StartInPast(DateTimeOffset start, DateTimeOffset now) =>
         new("drill.start-in-past", "Planned start is in the past",
             $"The planned start {start:O} is not after now ({now:O}); a drill is planned ahead. Start it by hand instead.",

@@ -61,6 +61,16 @@ public sealed class DrillDeciderTests
     }
 
     [Fact]
+    public void a_drill_planned_beyond_the_horizon_is_refused_and_one_just_inside_it_is_accepted()
+    {
+        DrillDecider.Decide(Schedule(DateTimeOffset.MaxValue.AddDays(-1)), null, Free, Now)
+            .ShouldBeRefused("drill.start-too-far", DomainErrorKind.Unprocessable);
+        DrillDecider.Decide(new RescheduleDrill(Now + DrillDecider.PlanningHorizon + TimeSpan.FromMinutes(1), null, Coordinator), Scheduled(), Free, Now)
+            .ShouldBeRefused("drill.start-too-far", DomainErrorKind.Unprocessable);
+        DrillDecider.Decide(Schedule(Now + DrillDecider.PlanningHorizon), null, Free, Now).Error.ShouldBeNull();
+    }
+
+    [Fact]
     public void a_drill_on_an_unknown_system_is_refused()
     {
         DrillDecider.Decide(Schedule(system: "toaster"), null, Free, Now)

@@ -22,6 +22,15 @@ public sealed class DrillPlanningTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task a_drill_at_the_end_of_the_calendar_is_refused_not_a_500_and_nothing_is_written()
+    {
+        var response = await Coordinator.ScheduleAsync(DrillClient.Plan("drill-test-3", new DateTimeOffset(9999, 12, 30, 0, 0, 0, TimeSpan.Zero), "P7D"));
+
+        await IncidentsClient.ShouldBeProblemAsync(response, HttpStatusCode.UnprocessableEntity, "drill.start-too-far");
+        (await DrillsOn("drill-test-3")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_drill_on_an_unknown_system_is_refused()
     {
         var response = await Coordinator.ScheduleAsync(DrillClient.Plan("the-coffee-machine", DateTimeOffset.UtcNow.AddDays(2)));
