@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Xml;
+using Incidents.Api.Configuration;
 using Incidents.Domain.Escalation;
 using Incidents.Domain.Incidents;
 using Microsoft.Extensions.Options;
@@ -58,45 +57,15 @@ public sealed class EscalationPolicyOptions
         }
 
         return new EscalationPolicy(Chains.Select(c => new EscalationChain(
-            ParseClass(c.Class),
-            c.Levels.Select(l => new EscalationLevel(l.Name, l.Recipients, Duration(l.Wait, c.Class))).ToList(),
+            PolicyValues.Class(c.Class),
+            c.Levels.Select(l => new EscalationLevel(l.Name, l.Recipients, PolicyValues.Duration(l.Wait, $"the chain of class '{c.Class}'"))).ToList(),
             c.Repeats)).ToList());
-    }
-
-    private static IncidentClass ParseClass(string value) =>
-        Enum.GetValues<IncidentClass>().FirstOrDefault(c => JsonNamingPolicy.KebabCaseLower.ConvertName(c.ToString()) == value) is var found
-        && JsonNamingPolicy.KebabCaseLower.ConvertName(found.ToString()) == value
-            ? found
-            : throw new FormatException($"Unknown incident class '{value}' (use outage, fault, major-event, security-event).");
-
-    private static TimeSpan Duration(string value, string incidentClass)
-    {
-        try
-        {
-            return XmlConvert.ToTimeSpan(value);
-        }
-        catch (FormatException)
-        {
-            throw new FormatException($"'{value}' in the chain of class '{incidentClass}' is not an ISO 8601 duration such as PT5M.");
-        }
     }
 }
 
 /// <summary>Checks the configured chains at start-up.</summary>
 public sealed class EscalationPolicyOptionsValidator : IValidateOptions<EscalationPolicyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, EscalationPolicyOptions options)
-    {
-        try
-        {
-            var problems = options.ToPolicy().Problems();
-            return problems.Count == 0
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(problems.Select(p => $"{EscalationPolicyOptions.Section}: {p}"));
-        }
-        catch (FormatException exception)
-        {
-            return ValidateOptionsResult.Fail($"{EscalationPolicyOptions.Section}: {exception.Message}");
-        }
-    }
+    public ValidateOptionsResult Validate(string? name, EscalationPolicyOptions options) =>
+        PolicyValues.Check(EscalationPolicyOptions.Section, () => options.ToPolicy().Problems());
 }

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Xml;
+using Incidents.Api.Configuration;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
 using Microsoft.Extensions.Options;
@@ -56,57 +55,17 @@ public sealed class SlaPolicyOptions
             Name ?? "",
             Version,
             (Targets ?? []).Select(t => new SlaClassTargets(
-                ParseClass(t.Class), Duration(t.Acknowledge, t.Class), Duration(t.OnSite, t.Class), Duration(t.Restore, t.Class))).ToList(),
+                PolicyValues.Class(t.Class), Duration(t.Acknowledge, t.Class), Duration(t.OnSite, t.Class), Duration(t.Restore, t.Class))).ToList(),
             NoWarnings ? [] : WarningFractions ?? [0.5, 0.8]);
     }
 
-    private static IncidentClass ParseClass(string value)
-    {
-        foreach (var incidentClass in Enum.GetValues<IncidentClass>())
-        {
-            if (JsonNamingPolicy.KebabCaseLower.ConvertName(incidentClass.ToString()) == value
-                || incidentClass.ToString().Equals(value, StringComparison.OrdinalIgnoreCase))
-            {
-                return incidentClass;
-            }
-        }
-
-        throw new FormatException($"Unknown incident class '{value}' (use outage, fault, major-event, security-event).");
-    }
-
-    private static TimeSpan? Duration(string? value, string incidentClass)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        try
-        {
-            return XmlConvert.ToTimeSpan(value);
-        }
-        catch (FormatException)
-        {
-            throw new FormatException($"'{value}' in the targets of class '{incidentClass}' is not an ISO 8601 duration such as PT5M.");
-        }
-    }
+    private static TimeSpan? Duration(string? value, string incidentClass) =>
+        string.IsNullOrWhiteSpace(value) ? null : PolicyValues.Duration(value, $"the targets of class '{incidentClass}'");
 }
 
 /// <summary>Checks the configured policy at start-up.</summary>
 public sealed class SlaPolicyOptionsValidator : IValidateOptions<SlaPolicyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SlaPolicyOptions options)
-    {
-        try
-        {
-            var problems = options.ToPolicy().Problems();
-            return problems.Count == 0
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(problems.Select(p => $"{SlaPolicyOptions.Section}: {p}"));
-        }
-        catch (FormatException exception)
-        {
-            return ValidateOptionsResult.Fail($"{SlaPolicyOptions.Section}: {exception.Message}");
-        }
-    }
+    public ValidateOptionsResult Validate(string? name, SlaPolicyOptions options) =>
+        PolicyValues.Check(SlaPolicyOptions.Section, () => options.ToPolicy().Problems());
 }
