@@ -103,3 +103,15 @@ public sealed record IncidentEscalated(
     DateTimeOffset RaisedAt,
     DateTimeOffset? NextAt,
     long StreamVersion);
+
+/// <summary>
+/// What a notification is about, as receipts (<see cref="NotificationAttempted.Trigger"/>) and the worker's rules name
+/// it: these four, or the lifecycle step of an <see cref="IncidentLifecycleChanged"/>.
+/// </summary>
+public static class NotificationTriggers
+{
+    public const string IncidentOpened = "incident-opened";
+    public const string SlaWarning = "sla-warning";
+    public const string SlaBreached = "sla-breached";
+    public const string Escalated = "escalated";
+}

@@ -1,3 +1,4 @@
+using Incidents.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Incidents.Dispatch;
@@ -102,7 +103,7 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
 {
     public static readonly string[] Triggers =
     [
-        "incident-opened", "escalated", "sla-warning", "sla-breached", "acknowledged", "reclassified", "responder-assigned",
+        NotificationTriggers.IncidentOpened, NotificationTriggers.Escalated, NotificationTriggers.SlaWarning, NotificationTriggers.SlaBreached, "acknowledged", "reclassified", "responder-assigned",
         "responder-dispatched", "responder-on-site", "service-restored", "resolved", "closed", "reopened", "cancelled",
         "comment-added",
     ];

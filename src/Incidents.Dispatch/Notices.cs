@@ -15,29 +15,27 @@ public sealed record Notice(
     DateTimeOffset At,
     IReadOnlyList<string>? Recipients = null)
 {
-    /// <summary>The trigger of an escalation level: its recipients are named by the API's chain, not by the rules.</summary>
-    public const string Escalated = "escalated";
 
     /// <summary>The key a delivery is remembered by: the same change to the same person on the same channel is sent once.</summary>
     public string DeliveryKey(string recipient, string channel) => $"{IncidentId:N}:{SourceVersion}:{Trigger}:{recipient}:{channel}";
 
     public static Notice From(IncidentOpened m) =>
-        new(m.IncidentId, "incident-opened", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill, "running", m.ReportedAt);
+        new(m.IncidentId, NotificationTriggers.IncidentOpened, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill, "running", m.ReportedAt);
 
     public static Notice From(IncidentLifecycleChanged m) =>
         new(m.IncidentId, m.Step, m.StreamVersion, m.Detail ?? "", m.Class, m.AffectedSystem, m.IsDrill, m.Status, m.OccurredAt);
 
     public static Notice From(IncidentSlaBreached m) =>
-        new(m.IncidentId, "sla-breached", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+        new(m.IncidentId, NotificationTriggers.SlaBreached, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
             $"breached:{m.Stage}:{m.Target}", m.DueAt);
 
     public static Notice From(IncidentEscalated m) =>
-        new(m.IncidentId, Escalated, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+        new(m.IncidentId, NotificationTriggers.Escalated, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
             $"escalated:L{m.Level}{(m.Round > 1 ? $"/R{m.Round}" : "")}:{m.LevelName}:{m.Reason}{(m.BreachedStage is { } s ? $":{s}" : "")}",
             m.RaisedAt, m.Recipients);
 
     public static Notice From(IncidentSlaWarning m) =>
-        new(m.IncidentId, "sla-warning", m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
+        new(m.IncidentId, NotificationTriggers.SlaWarning, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
             $"warning:{m.Stage}:{m.Threshold:0.##}", m.WarnedAt);
 }
 
@@ -51,10 +49,10 @@ public static class Templates
 
     private static readonly Dictionary<string, (string Zh, string En)> TriggerNames = new()
     {
-        ["incident-opened"] = ("新事件", "New incident"),
-        ["escalated"] = ("事件升级", "Escalation"),
-        ["sla-warning"] = ("时限预警", "SLA warning"),
-        ["sla-breached"] = ("超时", "SLA breached"),
+        [NotificationTriggers.IncidentOpened] = ("新事件", "New incident"),
+        [NotificationTriggers.Escalated] = ("事件升级", "Escalation"),
+        [NotificationTriggers.SlaWarning] = ("时限预警", "SLA warning"),
+        [NotificationTriggers.SlaBreached] = ("超时", "SLA breached"),
         ["acknowledged"] = ("已响应", "Acknowledged"),
         ["service-restored"] = ("服务已恢复", "Service restored"),
         ["resolved"] = ("已解决", "Resolved"),
@@ -73,7 +71,7 @@ public static class Templates
         var english = language == "en";
         var names = TriggerNames.GetValueOrDefault(notice.Trigger, (notice.Trigger, notice.Trigger));
         var what = english ? names.Item2 : names.Item1;
-        if (notice.Trigger == Notice.Escalated && notice.ClockState.Split(':') is [_, var level, ..])
+        if (notice.Trigger == NotificationTriggers.Escalated && notice.ClockState.Split(':') is [_, var level, ..])
         {
             what += " " + level;
         }

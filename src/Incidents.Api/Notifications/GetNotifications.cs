@@ -1,3 +1,4 @@
+using Incidents.Contracts;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents;
 using Incidents.Api.Incidents.Timeline;
@@ -100,10 +101,10 @@ public static class GetNotificationsEndpoint
     /// <summary>The trigger the notification worker knows this event by (as in the integration messages); null when not announced.</summary>
     private static string? TriggerOf(object data) => data switch
     {
-        IncidentReported => "incident-opened",
-        SlaWarningRaised => "sla-warning",
-        SlaBreached => "sla-breached",
-        EscalationLevelRaised => "escalated",
+        IncidentReported => NotificationTriggers.IncidentOpened,
+        SlaWarningRaised => NotificationTriggers.SlaWarning,
+        SlaBreached => NotificationTriggers.SlaBreached,
+        EscalationLevelRaised => NotificationTriggers.Escalated,
         IIncidentNotice => null,
         IIncidentEvent => IntegrationEvents.StepOf(data),
         _ => null,

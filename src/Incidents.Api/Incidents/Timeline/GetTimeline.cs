@@ -88,7 +88,7 @@ public static class GetTimelineEndpoint
         _ => data.GetType().Name,
     };
 
-    private static string Trigger(string trigger) => trigger == "escalated" ? "escalation" : trigger.Replace('-', ' ');
+    private static string Trigger(string trigger) => trigger == Contracts.NotificationTriggers.Escalated ? "escalation" : trigger.Replace('-', ' ');
 
     private static string Escalated(Domain.Escalation.EscalationLevelRaised e)
     {
