@@ -27,7 +27,7 @@ public static class PersistenceConfiguration
                 options.Events.MetadataConfig.UserNameEnabled = true;
                 options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
                 options.Events.UseIdentityMapForAggregates = true;
-                options.AddIncidentProjections(Kpis.KpiData.ZoneOrDefault(configuration));
+                options.AddIncidentProjections(Kpis.KpiData.Zone(configuration));
                 options.AddDrillProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();

@@ -32,15 +32,15 @@ public static class KpiData
 {
     public const string EvidenceLink = "/api/v1/incidents/{id}/timeline";
 
-    /// <summary>The service's time zone (configuration Kpis:TimeZone, default Asia/Shanghai).</summary>
-    /// <summary>The zone, or the default one when the configured id is unknown (start-up validation reports that, <see cref="KpiOptionsValidator"/>).</summary>
-    public static TimeZoneInfo ZoneOrDefault(IConfiguration configuration) =>
+    /// <summary>
+    /// The service's time zone (configuration Kpis:TimeZone, default Asia/Shanghai). An unknown id never gets this far in
+    /// the API (start-up validation, <see cref="KpiOptionsValidator"/>); the store's configuration, built before that
+    /// check runs, gets the default.
+    /// </summary>
+    public static TimeZoneInfo Zone(IConfiguration configuration) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(configuration["Kpis:TimeZone"] ?? "", out var zone)
             ? zone
             : TimeZoneInfo.FindSystemTimeZoneById(KpiPeriod.DefaultTimeZone);
-
-    public static TimeZoneInfo Zone(IConfiguration configuration) =>
-        TimeZoneInfo.FindSystemTimeZoneById(configuration["Kpis:TimeZone"] is { Length: > 0 } id ? id : KpiPeriod.DefaultTimeZone);
 
     public static KpiRequest? Parse(HttpContext http, TimeZoneInfo zone, TimeProvider clock, Dictionary<string, string[]> errors,
         string? period = null)
