@@ -33,6 +33,7 @@ builder.Services.AddOptions<Incidents.Api.Escalation.EscalationPolicyOptions>()
     .BindConfiguration(Incidents.Api.Escalation.EscalationPolicyOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<Incidents.Api.Escalation.EscalationPolicyOptions>, Incidents.Api.Escalation.EscalationPolicyOptionsValidator>();
 builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>();
+builder.Services.AddSingleton<Incidents.Api.Incidents.IncidentStep>();
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();

@@ -7,7 +7,11 @@ namespace Incidents.Contracts;
 /// <summary>Who caused the change.</summary>
 public sealed record ActorInfo(string Id, string Name);
 
-/// <summary>A new incident was reported.</summary>
+/// <summary>
+/// A new incident was reported. When its class has an escalation chain, <see cref="FirstEscalation"/> is level 1, raised
+/// in the same change (one message per change): a consumer pages its recipients as it would for an
+/// <see cref="IncidentEscalated"/> message.
+/// </summary>
 public sealed record IncidentOpened(
     Guid IncidentId,
     string Title,
@@ -18,7 +22,8 @@ public sealed record IncidentOpened(
     Guid? DrillId,
     DateTimeOffset ReportedAt,
     ActorInfo ReportedBy,
-    long StreamVersion);
+    long StreamVersion,
+    IncidentEscalated? FirstEscalation = null);
 
 /// <summary>
 /// A later step in an incident's life: acknowledged, reclassified, responder-assigned, responder-dispatched,

@@ -51,12 +51,13 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
         }
     }
 
-    public async Task NotifyAsync(ConsumeContext context, Notice notice)
+    /// <summary>Delivers the notices of one message (a report carries its first escalation level too), all before any retry.</summary>
+    public async Task NotifyAsync(ConsumeContext context, params Notice[] notices)
     {
         var retry = context.GetRetryAttempt();
         var last = retry >= options.Value.RetryLimit;
         string? transient = null;
-        foreach (var delivery in Plan(notice))
+        foreach (var (notice, delivery) in notices.SelectMany(n => Plan(n).Select(d => (n, d))))
         {
             var key = notice.DeliveryKey(delivery.RecipientKey, delivery.Channel);
             if (!await ledger.TryClaimAsync(key, notice.IncidentId, context.CancellationToken))
@@ -126,7 +127,9 @@ public sealed class IncidentNotificationConsumer(Notifier notifier) :
 {
     public Task Consume(ConsumeContext<IncidentEscalated> context) => notifier.NotifyAsync(context, Notice.From(context.Message));
 
-    public Task Consume(ConsumeContext<IncidentOpened> context) => notifier.NotifyAsync(context, Notice.From(context.Message));
+    public Task Consume(ConsumeContext<IncidentOpened> context) => context.Message.FirstEscalation is { } level1
+        ? notifier.NotifyAsync(context, Notice.From(context.Message), Notice.From(level1))
+        : notifier.NotifyAsync(context, Notice.From(context.Message));
 
     public Task Consume(ConsumeContext<IncidentLifecycleChanged> context) => notifier.NotifyAsync(context, Notice.From(context.Message));
 

@@ -3,7 +3,6 @@ using Incidents.Domain.Incidents;
 using Incidents.Projections.Drills;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Incidents;
-using Incidents.Projections.Sla;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -11,7 +10,7 @@ namespace Incidents.Projections;
 
 public static class ProjectionsRegistration
 {
-    /// <summary>Registers the incident event types and the inline read models (details, SLA clock).</summary>
+    /// <summary>Registers the incident event types and the inline documents (the incident's one document, its KPI facts).</summary>
     /// <param name="kpiZone">The service's time zone the KPIs count days in (default Asia/Shanghai).</param>
     public static StoreOptions AddIncidentProjections(this StoreOptions options, TimeZoneInfo? kpiZone = null)
     {
@@ -20,7 +19,6 @@ public static class ProjectionsRegistration
         options.Events.AddEventType<global::Incidents.Domain.Escalation.EscalationLevelRaised>();
 
         options.Projections.Add(new IncidentDetailsProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new IncidentSlaViewProjection(), ProjectionLifecycle.Inline);
         Kpis.IncidentKpiFactsProjection.Configure(options,
             kpiZone ?? TimeZoneInfo.FindSystemTimeZoneById(global::Incidents.Domain.Kpis.KpiPeriod.DefaultTimeZone));
 
@@ -29,14 +27,10 @@ public static class ProjectionsRegistration
             .Duplicate(x => x.Class)
             .Duplicate(x => x.AffectedSystem)
             .Duplicate(x => x.ReportedAt)
-            .Duplicate(x => x.IsDrill);
-
-        options.Schema.For<IncidentSlaView>()
+            .Duplicate(x => x.IsDrill)
+            // The hotline board: open stages, least time left first.
             .Duplicate(x => x.HasOpenStage)
-            .Duplicate(x => x.NextDueAt)
-            .Duplicate(x => x.Class)
-            .Duplicate(x => x.AffectedSystem)
-            .Duplicate(x => x.IsDrill);
+            .Duplicate(x => x.NextDueAt);
 
         return options;
     }

@@ -1,4 +1,4 @@
-using Incidents.Api.Sla.Checking;
+using Incidents.Api.Clocks;
 using Incidents.Contracts;
 using JasperFx;
 using JasperFx.CodeGeneration;

@@ -52,7 +52,7 @@ public sealed record IncidentResource(
 {
     /// <summary>The incident as this caller may see it: reporter contact details are masked for roles that do not call back.</summary>
     public static IncidentResource From(IncidentDetails d, HttpContext viewer) => new(
-        d.Id, d.Version, d.Title, d.Description, d.AffectedSystem, d.Class, d.OriginalClass, d.Channel, d.Status,
+        d.Id, d.ChangeVersion, d.Title, d.Description, d.AffectedSystem, d.Class, d.OriginalClass, d.Channel, d.Status,
         IncidentAccess.ReporterFor(viewer, d.Reporter),
         d.IsDrill, d.DrillId, $"{d.SlaPolicyName}@v{d.SlaPolicyVersion}", d.ReportedAt, d.ReportedBy, d.AcknowledgedAt,
         d.AcknowledgedBy,

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Incidents.Contracts;
 using Incidents.Domain;
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
+using Incidents.Projections.Incidents;
 
 namespace Incidents.Api.Incidents;
 
@@ -14,32 +16,33 @@ public static class IntegrationEvents
 
     private static ActorInfo Info(Actor actor) => new(actor.Id, actor.Name);
 
-    /// <summary>The message for one appended event, given the incident's state after it.</summary>
-    public static object? For(object @event, Incident after, long version) => @event switch
+    /// <summary>The message for one appended event, given the incident's document right after it.</summary>
+    public static object? For(object @event, IncidentDetails after, long version) => @event switch
     {
         IncidentReported e => new IncidentOpened(e.IncidentId, e.Title, e.AffectedSystem, Kebab(e.Class), Kebab(e.Channel),
             e.IsDrill, e.DrillId, e.At, Info(e.By), version),
+        SlaWarningRaised e => new IncidentSlaWarning(e.IncidentId, after.Title, Kebab(after.Class), after.AffectedSystem, after.IsDrill,
+            Kebab(e.Stage), e.Threshold, e.DueAt, e.At, version),
+        SlaBreached e => new IncidentSlaBreached(e.IncidentId, after.Title, Kebab(after.Class), after.AffectedSystem, after.IsDrill,
+            Kebab(e.Stage), System.Xml.XmlConvert.ToString(e.Target), e.DueAt, version),
+        EscalationLevelRaised e => new IncidentEscalated(e.IncidentId, after.Title, Kebab(after.Class), after.AffectedSystem,
+            after.IsDrill, e.Level, e.Round, e.LevelName, e.Recipients, Kebab(e.Reason),
+            e.BreachedStage is { } stage ? Kebab(stage) : null, e.At, e.NextAt, version),
         IIncidentNotice => null,
         IIncidentEvent e => new IncidentLifecycleChanged(e.IncidentId, StepOf(@event), Kebab(after.Status), Kebab(after.Class),
             after.AffectedSystem, after.IsDrill, e.At, Info(e.By), version, DetailOf(@event)),
         _ => null,
     };
 
-    /// <summary>The message announcing an SLA notice, given the clock's state.</summary>
-    public static object? ForSla(object notice, SlaClockState clock, long version) => notice switch
+    /// <summary>
+    /// One message per change: a report and the escalation level it raises travel as one <see cref="IncidentOpened"/>
+    /// carrying that level, not as two messages (each costs an outbox row and a broker round trip).
+    /// </summary>
+    public static IReadOnlyList<object> OnePerChange(List<object> messages) => messages switch
     {
-        SlaWarningRaised e => new IncidentSlaWarning(e.IncidentId, clock.Title, Kebab(clock.Class), clock.AffectedSystem, clock.IsDrill,
-            Kebab(e.Stage), e.Threshold, e.DueAt, e.At, version),
-        SlaBreached e => new IncidentSlaBreached(e.IncidentId, clock.Title, Kebab(clock.Class), clock.AffectedSystem, clock.IsDrill,
-            Kebab(e.Stage), System.Xml.XmlConvert.ToString(e.Target), e.DueAt, version),
-        _ => null,
+        [IncidentOpened opened, IncidentEscalated level1, ..] => [opened with { FirstEscalation = level1 }, .. messages.Skip(2)],
+        _ => messages,
     };
-
-    /// <summary>The message announcing a raised escalation level, given the incident's state.</summary>
-    public static IncidentEscalated ForEscalation(Domain.Escalation.EscalationLevelRaised e, string title, IncidentClass incidentClass,
-        string affectedSystem, bool isDrill, long version) =>
-        new(e.IncidentId, title, Kebab(incidentClass), affectedSystem, isDrill, e.Level, e.Round, e.LevelName,
-            e.Recipients, Kebab(e.Reason), e.BreachedStage is { } stage ? Kebab(stage) : null, e.At, e.NextAt, version);
 
     public static string StepOf(object @event) => @event switch
     {

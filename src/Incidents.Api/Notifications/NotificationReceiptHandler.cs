@@ -1,22 +1,27 @@
+using Incidents.Api.Escalation;
+using Incidents.Api.Incidents;
 using Incidents.Contracts;
 using Incidents.Domain.Notifications;
+using Incidents.Projections.Incidents;
 using Marten;
+using Wolverine.Runtime;
 
 namespace Incidents.Api.Notifications;
 
 /// <summary>
 /// Records the notification worker's receipts (<see cref="NotificationAttempted"/>, received from RabbitMQ through
-/// Wolverine's MassTransit interop on the queue <c>incidents.receipts</c>) in the incident's stream. The append uses
-/// the expected version, so it keeps the hash chain and fails (and is retried by the ConcurrencyException policy) when
-/// someone wrote in between. A redelivered receipt is recognised and not recorded twice; a receipt for an unknown
-/// incident is dropped.
+/// Wolverine's MassTransit interop on the queue <c>incidents.receipts</c>) in the incident's stream, through
+/// <see cref="IncidentStream"/> like every append: the expected version keeps the hash chain and fails (and is retried by
+/// the ConcurrencyException policy) when someone wrote in between. A redelivered receipt is recognised by one indexed
+/// look-up in the incident's own events and not recorded twice; a receipt for an unknown incident is dropped.
 /// </summary>
 public static class NotificationReceiptHandler
 {
-    public static async Task Handle(NotificationAttempted receipt, IDocumentSession session, CancellationToken cancellation)
+    public static async Task Handle(NotificationAttempted receipt, IDocumentSession session, MessageContext bus, TimeProvider clock,
+        EscalationPolicyProvider escalation, CancellationToken cancellation)
     {
-        var stream = await session.Events.FetchStreamAsync(receipt.IncidentId, token: cancellation);
-        if (stream.Count == 0)
+        var before = await session.LoadAsync<IncidentDetails>(receipt.IncidentId, cancellation);
+        if (before is null)
         {
             return;
         }
@@ -27,13 +32,24 @@ public static class NotificationReceiptHandler
             : new NotificationFailed(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
                 receipt.Attempt, receipt.Reason ?? receipt.Outcome, receipt.Outcome == "retrying", NotificationEventTypes.Dispatcher,
                 receipt.AttemptedAt);
-        if (stream.Any(e => Equals(e.Data, fact)))
+        if (await AlreadyRecordedAsync(session, receipt.IncidentId, fact, cancellation))
         {
             return;
         }
 
         session.LastModifiedBy = NotificationEventTypes.Dispatcher.Id;
-        session.Events.Append(receipt.IncidentId, stream[^1].Version + 1, fact);
+        await IncidentStream.Stage(session, bus, receipt.IncidentId, before, [fact], clock.GetUtcNow(), escalation.Current);
         await session.SaveChangesAsync(cancellation);
+    }
+
+    /// <summary>The same receipt is already among this incident's events (containment of its whole JSON, by stream id).</summary>
+    private static async Task<bool> AlreadyRecordedAsync(IDocumentSession session, Guid incidentId, object fact, CancellationToken ct)
+    {
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var found = await session.AdvancedSql.QueryAsync<bool>(
+            $"select exists(select 1 from {schema}.mt_events where stream_id = ? and type = ? and data @> ?::jsonb)", ct,
+            incidentId, JasperFx.Events.EventTypeExtensions.GetEventTypeName(fact.GetType(), session.DocumentStore.Options.Events.EventNamingStyle),
+            session.DocumentStore.Options.Serializer().ToJson(fact));
+        return found.Single();
     }
 }

@@ -1,3 +1,4 @@
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Sla;
 
 namespace Incidents.Domain.Incidents;
@@ -13,7 +14,8 @@ public sealed record ReportIncident(
     bool IsDrill,
     Guid? DrillId,
     SlaPolicy SlaPolicy,
-    Actor By);
+    Actor By,
+    EscalationChain? Escalation = null);
 
 public sealed record ReclassifyIncident(IncidentClass To, string Reason, Actor By);
 

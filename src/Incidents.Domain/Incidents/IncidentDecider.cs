@@ -1,3 +1,5 @@
+using Incidents.Domain.Escalation;
+
 namespace Incidents.Domain.Incidents;
 
 /// <summary>
@@ -13,7 +15,7 @@ public static class IncidentDecider
             return IncidentErrors.AlreadyReported(command.IncidentId);
         }
 
-        return Decision.Accept(new IncidentReported(
+        var reported = new IncidentReported(
             command.IncidentId,
             command.Title,
             command.Description,
@@ -25,7 +27,11 @@ public static class IncidentDecider
             command.DrillId,
             command.SlaPolicy,
             command.By,
-            now));
+            now);
+
+        // The escalation chain starts with the incident: level 1 is part of the report, recorded in the same append.
+        var level1 = EscalationClock.Due(EscalationClock.Evolve(null, reported)!, command.Escalation, now);
+        return Decision.Accept([reported, .. level1]);
     }
 
     public static Decision Decide(ReclassifyIncident command, Incident state, DateTimeOffset now)

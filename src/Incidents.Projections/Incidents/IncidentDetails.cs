@@ -1,5 +1,7 @@
 using Incidents.Domain;
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
 
 namespace Incidents.Projections.Incidents;
 
@@ -19,18 +21,46 @@ public sealed class ResponderView
     public DateTimeOffset? DispatchedAt { get; set; }
 
     public DateTimeOffset? ArrivedAt { get; set; }
+
+    public ResponderView Copy() => (ResponderView)MemberwiseClone();
 }
 
 /// <summary>
-/// The read model behind "get one incident" and the incident list: kept inline, in the same transaction as the
-/// events, so a read right after a write sees it.
+/// The one document of an incident, kept inline in the same transaction as its events: what "get one incident", the list
+/// and the hotline board show, and everything a step needs to decide — the write model (<see cref="State"/>), both clocks
+/// (<see cref="Sla"/>, <see cref="Escalation"/>), the two versions and the head of the hash chain. A step loads it once,
+/// decides, and appends; it never reads the stream.
 /// </summary>
 public sealed class IncidentDetails
 {
     public Guid Id { get; set; }
 
-    /// <summary>The stream version this view reflects; clients send it back as If-Match.</summary>
+    /// <summary>The stream version: every event counts (Marten's convention for the aggregate version).</summary>
     public long Version { get; set; }
+
+    /// <summary>
+    /// The version of the last change a person made (<see cref="IncidentVersions"/>): the ETag, and what clients send back
+    /// as If-Match. Notices do not move it.
+    /// </summary>
+    public long ChangeVersion { get; set; }
+
+    /// <summary>The write model the deciders take.</summary>
+    public Incident? State { get; set; }
+
+    /// <summary>The SLA clock's stored facts; time-dependent answers are computed at read time by the domain.</summary>
+    public SlaClockState? Sla { get; set; }
+
+    /// <summary>Where the escalation chain stands (docs/escalation.md).</summary>
+    public EscalationState? Escalation { get; set; }
+
+    /// <summary>At least one SLA stage is open (running, or breached and not yet met): the incident is on the board.</summary>
+    public bool HasOpenStage { get; set; }
+
+    /// <summary>The earliest due time among open stages; the board orders by it.</summary>
+    public DateTimeOffset? NextDueAt { get; set; }
+
+    /// <summary>The chain hash of the last event (<c>chain-hash</c> header): the next append links to it.</summary>
+    public string ChainHash { get; set; } = "";
 
     public string Title { get; set; } = "";
 
@@ -95,4 +125,12 @@ public sealed class IncidentDetails
     public int CommentCount { get; set; }
 
     public DateTimeOffset LastChangedAt { get; set; }
+
+    /// <summary>A copy that shares nothing mutable with this one (the clocks and the write model are immutable records).</summary>
+    public IncidentDetails Copy()
+    {
+        var copy = (IncidentDetails)MemberwiseClone();
+        copy.Responders = Responders.Select(r => r.Copy()).ToList();
+        return copy;
+    }
 }

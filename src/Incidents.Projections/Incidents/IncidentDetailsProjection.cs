@@ -1,24 +1,22 @@
+using Incidents.Domain.Escalation;
 using Incidents.Domain.Incidents;
+using Incidents.Domain.Sla;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
 namespace Incidents.Projections.Incidents;
 
-/// <summary>Builds <see cref="IncidentDetails"/> from an incident's stream.</summary>
+/// <summary>
+/// Builds <see cref="IncidentDetails"/>, the incident's one document, from every event of its stream: lifecycle events
+/// shape what people see and move <see cref="IncidentDetails.ChangeVersion"/>; notices move only the clocks, the stream
+/// version and the chain head.
+/// </summary>
 public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentDetails, Guid>
 {
-    /// <summary>
-    /// Only the lifecycle events shape the view: SLA notices (warnings, breaches) leave it, and its version, alone, so a
-    /// storm of notices costs one document write fewer each, and an ETag read before a notice stays current.
-    /// </summary>
-    public IncidentDetailsProjection()
-    {
-        foreach (var type in LifecycleEvents)
-        {
-            IncludeType(type);
-        }
-    }
+    /// <summary>The Marten header that carries each event's link of the hash chain (docs/security.md).</summary>
+    public const string ChainHashHeader = "chain-hash";
 
+    /// <summary>The events that shape what people see (every other incident event is a notice).</summary>
     public static readonly Type[] LifecycleEvents =
     [
         typeof(IncidentReported), typeof(IncidentReclassified), typeof(IncidentAcknowledged), typeof(ResponderAssigned),
@@ -26,37 +24,60 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         typeof(IncidentClosed), typeof(IncidentReopened), typeof(IncidentCancelled), typeof(IncidentCommentAdded),
     ];
 
-    public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e) => Project(snapshot, e.Data, e.Version);
+    public override IncidentDetails? Evolve(IncidentDetails? snapshot, Guid id, IEvent e) =>
+        Apply(snapshot, e.Data, e.Version, e.Headers?.TryGetValue(ChainHashHeader, out var hash) == true ? hash?.ToString() : null);
 
     /// <summary>
-    /// Applies one event (at its stream version) to the view. Public so a writer that already holds the events can show
-    /// the result without reading it back.
+    /// Applies one event (at its stream version, with its chain hash) and returns the new view. The given view is never
+    /// changed: a step keeps the document it loaded, computes the answer with this same function, and Marten's inline
+    /// projection applies it again to the loaded instance at commit.
     /// </summary>
-    public static IncidentDetails? Project(IncidentDetails? snapshot, object data, long version)
+    public static IncidentDetails? Apply(IncidentDetails? snapshot, object data, long version, string? chainHash)
     {
-        if (snapshot is not null && Array.IndexOf(LifecycleEvents, data.GetType()) < 0)
-        {
-            return snapshot;
-        }
-
         var view = data switch
         {
             IncidentReported reported => Open(reported),
             _ when snapshot is null => null,
-            _ => Change(snapshot, data),
+            _ => Change(snapshot.Copy(), data),
         };
-
-        if (view is not null)
+        if (view is null)
         {
-            view.Version = version;
-            if (data is IIncidentEvent incidentEvent)
+            return null;
+        }
+
+        view.State = Incident.Evolve(view.State, data);
+        view.Sla = SlaClock.Evolve(view.Sla, data);
+        view.Escalation = EscalationClock.Evolve(view.Escalation, data);
+        var open = view.Sla is { } sla ? OpenDueTimes(sla).ToList() : [];
+        view.HasOpenStage = open.Count > 0;
+        view.NextDueAt = open.Count > 0 ? open.Min() : null;
+        view.Version = version;
+        if (IncidentVersions.IsChange(data))
+        {
+            view.ChangeVersion = version;
+            if (data is IIncidentEvent change)
             {
-                view.LastChangedAt = incidentEvent.At;
+                view.LastChangedAt = change.At;
             }
+        }
+
+        if (chainHash is not null)
+        {
+            view.ChainHash = chainHash;
         }
 
         return view;
     }
+
+    /// <summary>Due times of stages that apply, have not stopped, and whose incident is not cancelled.</summary>
+    public static IEnumerable<DateTimeOffset> OpenDueTimes(SlaClockState state) =>
+        state.CancelledAt is not null
+            ? []
+            : state.Stages
+                .Where(f => f.StoppedAt is null)
+                .Select(f => SlaClock.TargetOf(state, f))
+                .OfType<TimeSpan>()
+                .Select(target => state.StartedAt + target);
 
     private static IncidentDetails Open(IncidentReported e) => new()
     {

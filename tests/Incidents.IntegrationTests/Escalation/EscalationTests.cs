@@ -140,16 +140,22 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
         var levels = await LevelsAsync(desk, handled);
         levels.Select(l => l["data"]!["level"]!.GetValue<int>()).ShouldBe([1], "acknowledged before the first wait ended");
 
+        // One message per change: level 1 travels inside the report's IncidentOpened, later levels as IncidentEscalated.
         var announced = await fixture.Broker.WaitForAsync(ignored,
-            m => m.Count(x => x.MessageType == "urn:message:Incidents.Contracts:IncidentEscalated") >= 3, Wait);
-        var escalations = announced.Where(m => m.MessageType == "urn:message:Incidents.Contracts:IncidentEscalated").ToList();
-        escalations.Select(m => m.Message.GetProperty("level").GetInt32()).ShouldBe([1, 2, 3]);
-        escalations[1].Message.GetProperty("reason").GetString().ShouldBe("sla-breached");
-        escalations[1].Message.GetProperty("breachedStage").GetString().ShouldBe("acknowledge");
-        escalations[2].Message.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).ShouldBe(["project-manager", "purchaser-contact"]);
-        escalations.Select(m => m.Message.GetProperty("streamVersion").GetInt64()).ShouldBe(
+            m => m.Count(x => x.MessageType == "urn:message:Incidents.Contracts:IncidentEscalated") >= 2, Wait);
+        var opened = announced.Single(m => m.MessageType == "urn:message:Incidents.Contracts:IncidentOpened");
+        var escalations = announced.Where(m => m.MessageType == "urn:message:Incidents.Contracts:IncidentEscalated")
+            .Select(m => m.Message).Prepend(opened.Message.GetProperty("firstEscalation")).ToList();
+        escalations.Select(m => m.GetProperty("level").GetInt32()).ShouldBe([1, 2, 3]);
+        escalations[0].GetProperty("reason").GetString().ShouldBe("opened");
+        escalations[1].GetProperty("reason").GetString().ShouldBe("sla-breached");
+        escalations[1].GetProperty("breachedStage").GetString().ShouldBe("acknowledge");
+        escalations[2].GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).ShouldBe(["project-manager", "purchaser-contact"]);
+        escalations.Select(m => m.GetProperty("streamVersion").GetInt64()).ShouldBe(
             twin.Select(l => l["version"]!.GetValue<long>()), "each announcement names the event it announces");
-        fixture.Broker.For(handled).Count(m => m.MessageType.EndsWith("IncidentEscalated", StringComparison.Ordinal)).ShouldBe(1);
+        fixture.Broker.For(handled).Count(m => m.MessageType.EndsWith("IncidentEscalated", StringComparison.Ordinal)).ShouldBe(0);
+        fixture.Broker.For(handled).Single(m => m.MessageType.EndsWith("IncidentOpened", StringComparison.Ordinal))
+            .Message.GetProperty("firstEscalation").GetProperty("level").GetInt32().ShouldBe(1);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Incidents.Api.Sla.Checking;
+using Incidents.Api.Clocks;
 using Incidents.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;

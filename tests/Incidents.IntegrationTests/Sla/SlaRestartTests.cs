@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Incidents.IntegrationTests.Infrastructure;
-using Incidents.Projections.Sla;
+using Incidents.Projections.Incidents;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +67,7 @@ public sealed class SlaRestartTests
     }
 
     [Fact]
-    public async Task the_clock_view_rebuilt_from_the_events_equals_the_live_one()
+    public async Task the_incident_document_rebuilt_from_the_events_equals_the_live_one()
     {
         var database = Database + "_rebuild";
         await TestServices.RecreateDatabaseAsync(database);
@@ -87,13 +87,13 @@ public sealed class SlaRestartTests
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await using (var session = store.LightweightSession())
         {
-            session.DeleteWhere<IncidentSlaView>(x => true);
+            session.DeleteWhere<IncidentDetails>(x => true);
             await session.SaveChangesAsync();
         }
 
         (await ViewsAsync(database)).ShouldBeEmpty();
         using var daemon = await store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync<IncidentSlaViewProjection>(CancellationToken.None);
+        await daemon.RebuildProjectionAsync<IncidentDetailsProjection>(CancellationToken.None);
 
         var rebuilt = await ViewsAsync(database);
         rebuilt.Keys.Order().ShouldBe(live.Keys.Order());
@@ -128,7 +128,7 @@ public sealed class SlaRestartTests
     {
         await using var connection = new NpgsqlConnection(TestServices.ConnectionStringFor(database));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select id, data::text from incidents.mt_doc_incidentslaview", connection);
+        await using var command = new NpgsqlCommand("select id, data::text from incidents.mt_doc_incidentdetails", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var views = new Dictionary<Guid, string>();
         while (await reader.ReadAsync())

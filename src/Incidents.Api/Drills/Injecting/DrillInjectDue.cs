@@ -3,6 +3,7 @@ using Incidents.Api.Incidents;
 using Incidents.Domain;
 using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
+using Incidents.Projections.Incidents;
 using Marten;
 using Wolverine;
 
@@ -17,8 +18,8 @@ public sealed record DrillInjectDue(Guid DrillId, int Index, Guid IncidentId, Da
 
 /// <summary>
 /// Applies a due inject to the synthetic incident as the drill script, through the incident decider and the incident write
-/// path (<see cref="IncidentWriter.Append"/>: expected version, integration events, the next check of the SLA and
-/// escalation clocks), and records the outcome on the drill — applied, or skipped with the decider's refusal code — all in
+/// path (<see cref="IncidentStream.Stage"/>: expected version, chain links, the integration message, the next check of the
+/// SLA and escalation clocks), and records the outcome on the drill — applied, or skipped with the decider's refusal code — all in
 /// one transaction. A concurrent writer on either stream makes the commit fail; Wolverine retries (the
 /// ConcurrencyException policy) and the retry decides again on the new state.
 /// </summary>
@@ -42,9 +43,8 @@ public static class DrillInjectDueHandler
             return;
         }
 
-        var incidentStream = await session.Events.FetchStreamAsync(due.IncidentId, token: cancellation);
-        var history = incidentStream.Select(e => e.Data).ToList();
-        if (incidentStream.Count == 0 || Incident.From(history) is not { } incident)
+        var before = await session.LoadAsync<IncidentDetails>(due.IncidentId, cancellation);
+        if (before?.State is not { } incident)
         {
             return;
         }
@@ -56,7 +56,7 @@ public static class DrillInjectDueHandler
         }
         else
         {
-            await IncidentWriter.Append(session, bus, incident, history, incidentStream[^1].Version, applied.Events, now, escalation.Current);
+            await IncidentStream.Stage(session, bus, due.IncidentId, before, applied.Events, now, escalation.Current);
         }
 
         var recorded = DrillDecider.Decide(record, drill, now);

@@ -9,7 +9,6 @@ using Incidents.Domain.Notifications;
 using Incidents.Domain.Sla;
 using Incidents.Projections.Drills;
 using Incidents.Projections.Incidents;
-using Incidents.Projections.Sla;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -123,17 +122,15 @@ public static class GetScorecardEndpoint
 
         var now = clock.GetUtcNow();
         IncidentDetails? incident = null;
-        IncidentSlaView? sla = null;
         var notifications = NotificationScore.From([]);
         if (drill.IncidentId is { } incidentId)
         {
             incident = await session.LoadAsync<IncidentDetails>(incidentId, ct);
-            sla = await session.LoadAsync<IncidentSlaView>(incidentId, ct);
             var events = await session.Events.FetchStreamAsync(incidentId, token: ct);
             notifications = NotificationScore.From(events.Select(e => e.Data));
         }
 
-        var stages = sla?.State is { } state
+        var stages = incident?.Sla is { } state
             ? SlaClock.Evaluate(state, now).Select(s => new StageScore(s.Stage, s.Target, s.DueAt, s.StoppedAt, s.Elapsed, s.Status,
                 s.Status == SlaStageStatus.Met)).ToList()
             : [];

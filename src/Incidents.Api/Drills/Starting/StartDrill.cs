@@ -72,13 +72,14 @@ public static class DrillStarter
             IsDrill: true,
             DrillId: drill.Id,
             policies.Current,
-            actor), null, now);
+            actor,
+            escalation.Current.For(drill.Scenario.Class)), null, now);
         if (reported.Error is { } error)
         {
             return error;
         }
 
-        await IncidentWriter.Open(session, bus, incidentId, reported.Events, now, escalation.Current);
+        await IncidentStream.Stage(session, bus, incidentId, null, reported.Events, now, escalation.Current);
         session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
         await ScheduleInjects(bus, drill, incidentId, now);
         await session.SaveChangesAsync(ct);

@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Assigning;
@@ -27,11 +26,11 @@ public static class AssignResponderEndpoint
     /// <summary>Puts an engineer on the incident.</summary>
     [WolverinePost("/api/v1/incidents/{id}/responders", OperationId = "assignResponder")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, AssignResponderRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock) =>
+    public static Task<IResult> Post(Guid id, AssignResponderRequest? request, HttpContext http, IncidentStep step,
+        MessageContext bus) =>
         RequestValidation.Check(http, new AssignResponderValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) => IncidentDecider.Decide(
+            : step.Run(http, bus, id, (incident, actor, now) => IncidentDecider.Decide(
                 new AssignResponder(new Responder(request!.ResponderId!.Trim(), request.Name!.Trim(), request.Team?.Trim()), actor),
-                state, now));
+                incident, now));
 }

@@ -4,7 +4,7 @@ using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Cancelling;
@@ -28,8 +28,8 @@ public static class CancelIncidentEndpoint
     /// <summary>A false alarm or a duplicate of another incident (which must exist). Final.</summary>
     [WolverinePost("/api/v1/incidents/{id}/cancel", OperationId = "cancelIncident")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static async Task<IResult> Post(Guid id, CancelIncidentRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock)
+    public static async Task<IResult> Post(Guid id, CancelIncidentRequest? request, HttpContext http, IQuerySession session,
+        IncidentStep step, MessageContext bus)
     {
         if (RequestValidation.Check(http, new CancelIncidentValidator(), request) is { } invalid)
         {
@@ -43,7 +43,7 @@ public static class CancelIncidentEndpoint
                 "Original incident not found", $"Incident {original} named as the original does not exist."));
         }
 
-        return await IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) => IncidentDecider.Decide(
-            new CancelIncident(request.Reason!.Value, request.DuplicateOf, request.Explanation!.Trim(), actor), state, now));
+        return await step.Run(http, bus, id, (incident, actor, now) => IncidentDecider.Decide(
+            new CancelIncident(request.Reason!.Value, request.DuplicateOf, request.Explanation!.Trim(), actor), incident, now));
     }
 }

@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Closing;
@@ -26,13 +25,13 @@ public static class CloseIncidentEndpoint
     /// <summary>Finishes a resolved incident. The body is optional.</summary>
     [WolverinePost("/api/v1/incidents/{id}/close", OperationId = "closeIncident")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, CloseIncidentRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock)
+    public static Task<IResult> Post(Guid id, CloseIncidentRequest? request, HttpContext http, IncidentStep step,
+        MessageContext bus)
     {
         request ??= new CloseIncidentRequest(null, null);
         return RequestValidation.Check(http, new CloseIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
-                IncidentDecider.Decide(new CloseIncident(request.Satisfaction, request.Feedback?.Trim(), actor), state, now));
+            : step.Run(http, bus, id, (incident, actor, now) =>
+                IncidentDecider.Decide(new CloseIncident(request.Satisfaction, request.Feedback?.Trim(), actor), incident, now));
     }
 }

@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Commenting;
@@ -21,10 +20,10 @@ public static class CommentOnIncidentEndpoint
     /// <summary>Adds a note to the record; allowed in every state, closed included.</summary>
     [WolverinePost("/api/v1/incidents/{id}/comments", OperationId = "commentOnIncident")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, CommentOnIncidentRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock) =>
+    public static Task<IResult> Post(Guid id, CommentOnIncidentRequest? request, HttpContext http, IncidentStep step,
+        MessageContext bus) =>
         RequestValidation.Check(http, new CommentOnIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
-                IncidentDecider.Decide(new CommentOnIncident(Guid.CreateVersion7(), request!.Text!.Trim(), actor), state, now));
+            : step.Run(http, bus, id, (incident, actor, now) =>
+                IncidentDecider.Decide(new CommentOnIncident(Guid.CreateVersion7(), request!.Text!.Trim(), actor), incident, now));
 }

@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Dispatching;
@@ -22,9 +21,9 @@ public static class DispatchResponderEndpoint
     [WolverinePost("/api/v1/incidents/{id}/responders/{responderId}/dispatch", OperationId = "dispatchResponder")]
     [Authorize(Policy = Policies.WorkIncidents)]
     public static Task<IResult> Post(Guid id, string responderId, DispatchResponderRequest? request, HttpContext http,
-        IDocumentSession session, IMessageBus bus, TimeProvider clock) =>
+        IncidentStep step, MessageContext bus) =>
         RequestValidation.Check(http, new DispatchResponderValidator(), request ?? new DispatchResponderRequest(null)) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
-                IncidentDecider.Decide(new DispatchResponder(responderId, request?.Note?.Trim(), actor), state, now));
+            : step.Run(http, bus, id, (incident, actor, now) =>
+                IncidentDecider.Decide(new DispatchResponder(responderId, request?.Note?.Trim(), actor), incident, now));
 }

@@ -26,9 +26,9 @@ public static class GetIncidentEndpoint
             return Problems.From(http, IncidentErrors.NotFound(id));
         }
 
-        var etag = ETags.For(details.Version);
+        var etag = ETags.For(details.ChangeVersion);
         http.Response.Headers.ETag = etag;
-        return ETags.Matches(http.Request.Headers.IfNoneMatch.ToString(), details.Version)
+        return ETags.Matches(http.Request.Headers.IfNoneMatch.ToString(), details.ChangeVersion)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(IncidentResource.From(details, http));
     }

@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Reclassifying;
@@ -25,10 +24,10 @@ public static class ReclassifyIncidentEndpoint
     /// <summary>Changes the incident's class; running SLA stages are re-targeted from the original report time.</summary>
     [WolverinePost("/api/v1/incidents/{id}/reclassify", OperationId = "reclassifyIncident")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, ReclassifyIncidentRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock) =>
+    public static Task<IResult> Post(Guid id, ReclassifyIncidentRequest? request, HttpContext http, IncidentStep step,
+        MessageContext bus) =>
         RequestValidation.Check(http, new ReclassifyIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
-                IncidentDecider.Decide(new ReclassifyIncident(request!.Class!.Value, request.Reason!.Trim(), actor), state, now));
+            : step.Run(http, bus, id, (incident, actor, now) =>
+                IncidentDecider.Decide(new ReclassifyIncident(request!.Class!.Value, request.Reason!.Trim(), actor), incident, now));
 }

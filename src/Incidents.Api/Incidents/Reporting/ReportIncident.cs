@@ -12,7 +12,8 @@ using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Reporting;
@@ -77,8 +78,8 @@ public static class ReportIncidentEndpoint
     public static async Task<IResult> Post(
         ReportIncidentRequest? request,
         HttpContext http,
-        IDocumentSession session,
-        IMessageBus bus,
+        OutboxedSessionFactory sessions,
+        MessageContext bus,
         TimeProvider clock,
         SlaPolicyProvider policies,
         EscalationPolicyProvider escalation)
@@ -109,6 +110,7 @@ public static class ReportIncidentEndpoint
         }
 
         var requestHash = Hash(request!);
+        await using var session = sessions.OpenSession(bus);
         if (key.Length > 0 && await session.LoadAsync<ReportIdempotencyRecord>(RecordId(actor, key), ct) is { } seen)
         {
             return await Replay(http, session, seen, requestHash);
@@ -126,7 +128,8 @@ public static class ReportIncidentEndpoint
             request.IsDrill,
             request.DrillId,
             policies.Current,
-            actor);
+            actor,
+            escalation.Current.For(request.Class!.Value));
 
         var now = clock.GetUtcNow();
         var decision = IncidentDecider.Decide(command, null, now);
@@ -135,7 +138,7 @@ public static class ReportIncidentEndpoint
             return Problems.From(http, error);
         }
 
-        await IncidentWriter.Open(session, bus, id, decision.Events, now, escalation.Current);
+        var details = await IncidentStream.Stage(session, bus, id, null, decision.Events, now, escalation.Current);
         if (key.Length > 0)
         {
             session.Insert(new ReportIdempotencyRecord
@@ -156,17 +159,17 @@ public static class ReportIncidentEndpoint
         catch (DocumentAlreadyExistsException) when (key.Length > 0)
         {
             // The same key raced us and won: answer as if this were the retry it is.
-            await IncidentWriter.Abandon(session, bus);
+            session.EjectAllPendingChanges();
+            await bus.ClearAllAsync();
             var winner = await session.LoadAsync<ReportIdempotencyRecord>(RecordId(actor, key), ct);
             return await Replay(http, session, winner!, requestHash);
         }
 
-        var details = IncidentWriter.Project(decision.Events.Select((e, i) => (e, (long)i + 1)));
-        http.Response.Headers.ETag = ETags.For(details.Version);
+        http.Response.Headers.ETag = ETags.For(details.ChangeVersion);
         return TypedResults.Created($"/api/v1/incidents/{id}", IncidentResource.From(details, http));
     }
 
-    private static async Task<IResult> Replay(HttpContext http, IDocumentSession session, ReportIdempotencyRecord seen, string requestHash)
+    private static async Task<IResult> Replay(HttpContext http, IQuerySession session, ReportIdempotencyRecord seen, string requestHash)
     {
         if (seen.RequestHash != requestHash)
         {
@@ -175,7 +178,7 @@ public static class ReportIncidentEndpoint
         }
 
         var details = await session.LoadAsync<IncidentDetails>(seen.IncidentId, http.RequestAborted);
-        http.Response.Headers.ETag = ETags.For(details!.Version);
+        http.Response.Headers.ETag = ETags.For(details!.ChangeVersion);
         http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Created($"/api/v1/incidents/{seen.IncidentId}", IncidentResource.From(details, http));
     }

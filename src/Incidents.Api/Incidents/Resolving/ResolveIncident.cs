@@ -2,9 +2,8 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Incidents.Resolving;
@@ -25,10 +24,10 @@ public static class ResolveIncidentEndpoint
     /// <summary>The cause is understood and dealt with. Outages and major events must be restored first.</summary>
     [WolverinePost("/api/v1/incidents/{id}/resolve", OperationId = "resolveIncident")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, ResolveIncidentRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock) =>
+    public static Task<IResult> Post(Guid id, ResolveIncidentRequest? request, HttpContext http, IncidentStep step,
+        MessageContext bus) =>
         RequestValidation.Check(http, new ResolveIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : IncidentWriter.Execute(http, session, bus, clock, id, (state, actor, now) =>
-                IncidentDecider.Decide(new ResolveIncident(request!.Summary!.Trim(), request.Cause!.Value, actor), state, now));
+            : step.Run(http, bus, id, (incident, actor, now) =>
+                IncidentDecider.Decide(new ResolveIncident(request!.Summary!.Trim(), request.Cause!.Value, actor), incident, now));
 }

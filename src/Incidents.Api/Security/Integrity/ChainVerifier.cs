@@ -20,7 +20,7 @@ public static class ChainVerifier
     {
         // The head first: it only moves forward, in the same transaction as the events, so events read after it are at
         // least as new. A writer appending meanwhile cannot make a sound chain look broken.
-        var head = await session.LoadAsync<IncidentChainHead>(id, ct);
+        var head = (await HeadsAsync(session, [id], ct)).GetValueOrDefault(id);
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         if (events.Count == 0)
         {
@@ -46,7 +46,7 @@ public static class ChainVerifier
             return new IntegrityReport(true, 0, 0, null, null);
         }
 
-        var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, page)).ToDictionary(h => h.Id);
+        var heads = await HeadsAsync(session, page, ct);
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => page.Contains(e.StreamId))
             .OrderBy(e => e.StreamId).ThenBy(e => e.Version)
@@ -67,6 +67,21 @@ public static class ChainVerifier
         }
 
         return new IntegrityReport(true, streams, count, null, ids.Count > limit ? page[^1].ToString() : null);
+    }
+
+    /// <summary>
+    /// The recorded heads of these streams: an incident's from its document (the version and hash of its last event), any
+    /// other stream's from its <see cref="IncidentChainHead"/>.
+    /// </summary>
+    private static async Task<Dictionary<Guid, IncidentChainHead>> HeadsAsync(IQuerySession session, Guid[] ids, CancellationToken ct)
+    {
+        var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, ids)).ToDictionary(h => h.Id);
+        foreach (var incident in await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids))
+        {
+            heads[incident.Id] = new IncidentChainHead { Id = incident.Id, Version = incident.Version, Hash = incident.ChainHash };
+        }
+
+        return heads;
     }
 
     /// <summary>The first link of one stream that does not hold, or null when the whole chain holds.</summary>

@@ -4,11 +4,17 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx.Events;
+using Incidents.Domain.Incidents;
+using Incidents.Projections.Incidents;
 using Marten;
 
 namespace Incidents.Api.Security.Integrity;
 
-/// <summary>The last link of an incident's chain: kept in the same transaction as the events, so truncation shows.</summary>
+/// <summary>
+/// The last link of a stream's chain, kept in the same transaction as its events so that truncation shows. An incident's
+/// head lives in its own document (<see cref="IncidentDetails.ChainHash"/> at <see cref="IncidentDetails.Version"/>); this
+/// document holds the heads of the other streams (drills, monthly reports).
+/// </summary>
 public sealed class IncidentChainHead
 {
     public Guid Id { get; set; }
@@ -25,7 +31,7 @@ public sealed class IncidentChainHead
 /// </summary>
 public static class EventChain
 {
-    public const string HashHeader = "chain-hash";
+    public const string HashHeader = IncidentDetailsProjection.ChainHashHeader;
 
     /// <summary>The hash "before" the first event of a stream.</summary>
     public const string Genesis = "";
@@ -59,25 +65,37 @@ public static class EventChain
 }
 
 /// <summary>
-/// Chains every event any session appends (the API's write path, the report path, the SLA handler) in the moment
-/// before it is saved: one place for every append, in the same transaction as the events and the chain heads.
+/// Chains every event any session appends, in the moment before it is saved: one place that sees every append, in the
+/// same transaction as the events. An incident's events arrive already linked by <see cref="Incidents.IncidentStream"/>
+/// (which holds the incident's document and so its chain head); an incident append without links is refused, since
+/// linking it here would need a second read. Other streams (drills, monthly reports) are linked here from their
+/// <see cref="IncidentChainHead"/> document, which this listener keeps.
 /// </summary>
 public sealed class EventChainListener : DocumentSessionListenerBase
 {
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var streams = session.PendingChanges.Streams().Where(s => s.Events.Count > 0).ToList();
-        if (streams.Count == 0)
+        foreach (var incident in streams.Where(IsIncident))
+        {
+            if (incident.Events.Any(e => EventChain.StoredHash(e) is null))
+            {
+                throw new InvalidOperationException($"Events appended to incident {incident.Id} without their chain links: append through IncidentStream.");
+            }
+        }
+
+        var others = streams.Where(s => !IsIncident(s)).ToList();
+        if (others.Count == 0)
         {
             return;
         }
 
-        var appended = streams.Where(s => s.ActionType == StreamActionType.Append).Select(s => s.Id).Distinct().ToArray();
+        var appended = others.Where(s => s.ActionType == StreamActionType.Append).Select(s => s.Id).Distinct().ToArray();
         var heads = appended.Length == 0
             ? new Dictionary<Guid, IncidentChainHead>()
             : (await session.LoadManyAsync<IncidentChainHead>(token, appended)).ToDictionary(h => h.Id);
 
-        foreach (var stream in streams)
+        foreach (var stream in others)
         {
             long start;
             string previous;
@@ -106,4 +124,6 @@ public sealed class EventChainListener : DocumentSessionListenerBase
             session.Store(next);
         }
     }
+
+    private static bool IsIncident(StreamAction stream) => stream.Events[0].Data is IIncidentEvent;
 }

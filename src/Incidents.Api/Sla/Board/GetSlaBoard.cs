@@ -3,7 +3,7 @@ using Incidents.Api.Incidents.Listing;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
-using Incidents.Projections.Sla;
+using Incidents.Projections.Incidents;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -55,7 +55,7 @@ public static class GetSlaBoardEndpoint
             return Problems.Validation(http, errors);
         }
 
-        IQueryable<IncidentSlaView> views = session.Query<IncidentSlaView>().Where(x => x.HasOpenStage);
+        IQueryable<IncidentDetails> views = session.Query<IncidentDetails>().Where(x => x.HasOpenStage);
         if (classes.Length > 0)
         {
             views = views.Where(x => classes.Contains(x.Class));
@@ -77,9 +77,9 @@ public static class GetSlaBoardEndpoint
         var open = await views.OrderBy(x => x.NextDueAt).ThenBy(x => x.Id).Take(limit + 1).ToListAsync(http.RequestAborted);
         var now = clock.GetUtcNow();
         var entries = open.Take(limit)
-            .SelectMany(view => SlaClock.Evaluate(view.State!, now)
+            .SelectMany(view => SlaClock.Evaluate(view.Sla!, now)
                 .Where(c => c.Status is SlaStageStatus.Running or SlaStageStatus.Breached)
-                .Select(c => new SlaBoardEntry(view.Id, view.State!.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
+                .Select(c => new SlaBoardEntry(view.Id, view.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
                     c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached)))
             .OrderBy(e => e.DueAt)
             .ThenBy(e => e.IncidentId)

@@ -2,7 +2,7 @@ using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
-using Incidents.Projections.Sla;
+using Incidents.Projections.Incidents;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -47,8 +47,8 @@ public static class GetIncidentClocksEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock)
     {
-        var view = await session.LoadAsync<IncidentSlaView>(id, http.RequestAborted);
-        if (view?.State is not { } state || !IncidentAccess.MaySee(http, state.IsDrill))
+        var view = await session.LoadAsync<IncidentDetails>(id, http.RequestAborted);
+        if (view?.Sla is not { } state || !IncidentAccess.MaySee(http, state.IsDrill))
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }

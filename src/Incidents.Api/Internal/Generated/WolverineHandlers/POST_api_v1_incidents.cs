@@ -35,21 +35,15 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Incidents.Reporting.ReportIncidentEndpoint").SetTag("http.route", "/api/v1/incidents").SetTag("http.request.method", "POST");
-            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Incidents.Reporting.ReportIncidentRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Incidents.Reporting.ReportIncidentEndpoint.Post(request, httpContext, documentSession, messageContext, _timeProvider, _slaPolicyProvider, _escalationPolicyProvider).ConfigureAwait(false);
+            var result = await Incidents.Api.Incidents.Reporting.ReportIncidentEndpoint.Post(request, httpContext, _outboxedSessionFactory, messageContext, _timeProvider, _slaPolicyProvider, _escalationPolicyProvider).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -6,15 +6,15 @@ using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: SlaCheckDueArrayHandler1381146611
+    // START: SlaCheckDueArrayHandler1250776058
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class SlaCheckDueArrayHandler1381146611 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class SlaCheckDueArrayHandler1250776058 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly Incidents.Api.Escalation.EscalationPolicyProvider _escalationPolicyProvider;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public SlaCheckDueArrayHandler1381146611(Incidents.Api.Escalation.EscalationPolicyProvider escalationPolicyProvider, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public SlaCheckDueArrayHandler1250776058(Incidents.Api.Escalation.EscalationPolicyProvider escalationPolicyProvider, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _escalationPolicyProvider = escalationPolicyProvider;
             _timeProvider = timeProvider;
@@ -26,7 +26,7 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
-            var slaCheckDueArray = (Incidents.Api.Sla.Checking.SlaCheckDue[])context.Envelope.Message;
+            var slaCheckDueArray = (Incidents.Api.Clocks.SlaCheckDue[])context.Envelope.Message;
 
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Incidents.Api.Sla.Checking.SlaCheckBatchHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Incidents.Api.Sla.Checking.SlaCheckBatchHandler");
@@ -36,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: SlaCheckDueArrayHandler1381146611
+    // END: SlaCheckDueArrayHandler1250776058
     
     
 }

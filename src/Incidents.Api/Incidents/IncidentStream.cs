@@ -1,0 +1,68 @@
+using Incidents.Api.Clocks;
+using Incidents.Domain.Clocks;
+using Incidents.Domain.Escalation;
+using Incidents.Projections.Incidents;
+using Marten;
+using Wolverine;
+
+namespace Incidents.Api.Incidents;
+
+/// <summary>
+/// The one way events reach an incident's stream, for every writer (the API's steps, the report, drill starts and
+/// injects, the clock checks, delivery receipts): given the incident's document as loaded, it stages the events at the
+/// expected version with their links of the hash chain, one integration message for the change, and the clocks' next
+/// check — all in the session's transaction (Wolverine's Marten outbox). The caller saves.
+/// </summary>
+public static class IncidentStream
+{
+    /// <summary>
+    /// Stages <paramref name="events"/> after <paramref name="before"/> (null: they open a new incident) and returns the
+    /// document as it will be once saved, computed with the projection's own function (no read-back).
+    /// </summary>
+    public static async Task<IncidentDetails> Stage(IDocumentSession session, IMessageBus bus, Guid id, IncidentDetails? before,
+        IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation, bool rearmAlways = false)
+    {
+        var version = before?.Version ?? 0;
+        // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
+        var action = before is null
+            ? session.Events.StartStream<global::Incidents.Domain.Incidents.Incident>(id, events.ToArray())
+            : session.Events.Append(id, version + events.Count, events.ToArray());
+
+        var previous = before?.ChainHash ?? Security.Integrity.EventChain.Genesis;
+        var after = before;
+        var messages = new List<object>();
+        foreach (var e in action.Events)
+        {
+            version++;
+            previous = Security.Integrity.EventChain.Compute(previous, id, version, e.Data.GetType().Name, e.Data);
+            e.SetHeader(IncidentDetailsProjection.ChainHashHeader, previous);
+            after = IncidentDetailsProjection.Apply(after, e.Data, version, previous)
+                ?? throw new InvalidOperationException($"Stream {id} is not an incident: its first event is {e.Data.GetType().Name}.");
+            if (IntegrationEvents.For(e.Data, after, version) is { } message)
+            {
+                messages.Add(message);
+            }
+        }
+
+        foreach (var message in IntegrationEvents.OnePerChange(messages))
+        {
+            await bus.PublishAsync(message);
+        }
+
+        var clocksBefore = before is null ? IncidentClocks.None : new IncidentClocks(before.Sla, before.Escalation);
+        var clocksAfter = new IncidentClocks(after!.Sla, after.Escalation);
+        if (rearmAlways)
+        {
+            if (clocksAfter.NextCheckAt(escalation, now) is { } next)
+            {
+                await ClockChecks.Schedule(bus, id, next < now ? now : next);
+            }
+        }
+        else
+        {
+            await ClockChecks.RearmIfMoved(bus, id, clocksBefore, clocksAfter, escalation, now);
+        }
+
+        return after;
+    }
+}
