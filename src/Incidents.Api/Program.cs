@@ -34,6 +34,7 @@ builder.Services.AddOptions<Incidents.Api.Escalation.EscalationPolicyOptions>()
 builder.Services.AddSingleton<IValidateOptions<Incidents.Api.Escalation.EscalationPolicyOptions>, Incidents.Api.Escalation.EscalationPolicyOptionsValidator>();
 builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>();
 builder.Services.AddSingleton<Incidents.Api.Incidents.IncidentStep>();
+builder.Services.AddSingleton<Incidents.Api.Drills.DrillStep>();
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();

@@ -13,7 +13,7 @@ public sealed record Drill(
     Actor ScheduledBy,
     Guid? IncidentId,
     IReadOnlyList<DrillInject> Injects,
-    IReadOnlySet<int> InjectsRecorded)
+    IReadOnlyCollection<int> InjectsRecorded)
 {
     public DrillWindow Window => new(Id, Scenario.AffectedSystem, PlannedStart, ExpectedDuration);
 

@@ -67,6 +67,24 @@ public sealed class DrillDetails
 
     /// <summary>The scripted follow-ups in the order they fall due, with what became of each.</summary>
     public List<DrillInjectView> Injects { get; set; } = [];
+
+    /// <summary>The write model the drill decider takes.</summary>
+    public Drill? State { get; set; }
+
+    /// <summary>The chain hash of the last event (<c>chain-hash</c> header): the next append links to it.</summary>
+    public string ChainHash { get; set; } = "";
+
+    /// <summary>A copy that shares nothing mutable with this one.</summary>
+    public DrillDetails Copy()
+    {
+        var copy = (DrillDetails)MemberwiseClone();
+        copy.Participants = [.. Participants];
+        copy.Observers = [.. Observers];
+        copy.Objectives = [.. Objectives];
+        copy.ObjectivesMet = [.. ObjectivesMet];
+        copy.Injects = Injects.Select(i => (DrillInjectView)i.Copy()).ToList();
+        return copy;
+    }
 }
 
 /// <summary>One inject of a drill: the plan, when it falls due (once the drill started) and its recorded outcome.</summary>
@@ -89,6 +107,8 @@ public sealed class DrillInjectView
     public string? Reason { get; set; }
 
     public DateTimeOffset? RecordedAt { get; set; }
+
+    public DrillInjectView Copy() => (DrillInjectView)MemberwiseClone();
 }
 
 /// <summary>Builds <see cref="DrillDetails"/> from a drill's stream.</summary>
@@ -102,12 +122,17 @@ public sealed class DrillDetailsProjection : SingleStreamProjection<DrillDetails
         }
     }
 
-    public override DrillDetails? Evolve(DrillDetails? snapshot, Guid id, IEvent e) => Project(snapshot, e.Data, e.Version);
+    public override DrillDetails? Evolve(DrillDetails? snapshot, Guid id, IEvent e) =>
+        Project(snapshot, e.Data, e.Version,
+            e.Headers?.TryGetValue(Incidents.IncidentDetailsProjection.ChainHashHeader, out var hash) == true ? hash?.ToString() : null);
 
-    /// <summary>Applies one event at its stream version; public so a writer holding the events can answer without a read.</summary>
-    public static DrillDetails? Project(DrillDetails? snapshot, object data, long version)
+    /// <summary>
+    /// Applies one event at its stream version (with its chain hash) and returns the new view; the given view is never
+    /// changed, so a writer holding the loaded document can compute its answer with this same function.
+    /// </summary>
+    public static DrillDetails? Project(DrillDetails? snapshot, object data, long version, string? chainHash = null)
     {
-        var view = (snapshot, data) switch
+        var view = (snapshot?.Copy(), data) switch
         {
             (_, DrillScheduled e) => new DrillDetails
             {
@@ -180,6 +205,12 @@ public sealed class DrillDetailsProjection : SingleStreamProjection<DrillDetails
         if (view is not null)
         {
             view.Version = version;
+            view.State = Drill.Evolve(view.State, data);
+            if (chainHash is not null)
+            {
+                view.ChainHash = chainHash;
+            }
+
             if (data is IDrillEvent drillEvent)
             {
                 view.LastChangedAt = drillEvent.At;

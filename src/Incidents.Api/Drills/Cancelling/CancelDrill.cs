@@ -2,10 +2,9 @@ using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Drills;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Drills.Cancelling;
@@ -26,15 +25,15 @@ public static class CancelDrillEndpoint
     [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, CancelDrillRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock)
+    public static async Task<IResult> Post(Guid id, CancelDrillRequest? request, HttpContext http, DrillStep step,
+        MessageContext bus)
     {
         if (RequestValidation.Check(http, new CancelDrillValidator(), request) is { } invalid)
         {
             return invalid;
         }
 
-        return await DrillWriter.Execute(http, session, bus, clock, id, (drill, actor, now) =>
+        return await step.Run(http, bus, id, (drill, actor, now, _) =>
             Task.FromResult(DrillDecider.Decide(new CancelDrill(request!.Reason!.Trim(), actor), drill, now)));
     }
 }

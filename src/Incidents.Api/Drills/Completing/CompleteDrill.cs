@@ -3,10 +3,9 @@ using Incidents.Api.Drills.Scheduling;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Drills;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Drills.Completing;
@@ -33,8 +32,8 @@ public static class CompleteDrillEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, CompleteDrillRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock)
+    public static async Task<IResult> Post(Guid id, CompleteDrillRequest? request, HttpContext http, DrillStep step,
+        MessageContext bus)
     {
         if (RequestValidation.Check(http, new CompleteDrillValidator(), request) is { } invalid)
         {
@@ -42,7 +41,7 @@ public static class CompleteDrillEndpoint
         }
 
         var met = (request!.ObjectivesMet ?? []).Select(o => o.Trim()).ToList();
-        return await DrillWriter.Execute(http, session, bus, clock, id, (drill, actor, now) =>
+        return await step.Run(http, bus, id, (drill, actor, now, _) =>
             Task.FromResult(DrillDecider.Decide(new CompleteDrill(met, request.LessonsLearned?.Trim() ?? "", actor), drill, now)));
     }
 }

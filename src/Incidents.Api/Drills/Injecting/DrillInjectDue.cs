@@ -3,6 +3,7 @@ using Incidents.Api.Incidents;
 using Incidents.Domain;
 using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
+using Incidents.Projections.Drills;
 using Incidents.Projections.Incidents;
 using Marten;
 using Wolverine;
@@ -28,8 +29,8 @@ public static class DrillInjectDueHandler
     public static async Task Handle(DrillInjectDue due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
         EscalationPolicyProvider escalation, ILogger<DrillInjectDue> logger, CancellationToken cancellation)
     {
-        var drillStream = await session.Events.FetchStreamAsync(due.DrillId, token: cancellation);
-        if (drillStream.Count == 0 || Drill.From(drillStream.Select(e => e.Data)) is not { } drill)
+        var drillBefore = await session.LoadAsync<DrillDetails>(due.DrillId, cancellation);
+        if (drillBefore?.State is not { } drill)
         {
             return;
         }
@@ -60,7 +61,7 @@ public static class DrillInjectDueHandler
         }
 
         var recorded = DrillDecider.Decide(record, drill, now);
-        session.Events.Append(due.DrillId, drillStream[^1].Version + recorded.Events.Count, recorded.Events.ToArray());
+        await DrillStream.Stage(session, bus, due.DrillId, drillBefore, recorded.Events);
         session.LastModifiedBy = DrillInjects.Script.Id;
         await session.SaveChangesAsync(cancellation);
     }

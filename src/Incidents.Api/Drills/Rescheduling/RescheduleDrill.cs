@@ -3,11 +3,10 @@ using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Drills;
 using Incidents.Projections.Drills;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Wolverine;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace Incidents.Api.Drills.Rescheduling;
@@ -33,17 +32,17 @@ public static class RescheduleDrillEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, RescheduleDrillRequest? request, HttpContext http, IDocumentSession session,
-        IMessageBus bus, TimeProvider clock, IOptions<DrillOptions> options)
+    public static async Task<IResult> Post(Guid id, RescheduleDrillRequest? request, HttpContext http, DrillStep step,
+        MessageContext bus, IOptions<DrillOptions> options)
     {
         if (RequestValidation.Check(http, new RescheduleDrillValidator(), request) is { } invalid)
         {
             return invalid;
         }
 
-        return await DrillWriter.Execute(http, session, bus, clock, id, async (drill, actor, now) =>
+        return await step.Run(http, bus, id, async (drill, actor, now, session) =>
         {
-            var bookings = await DrillWriter.BookingsAsync(session, options.Value, drill.Scenario.AffectedSystem, http.RequestAborted);
+            var bookings = await DrillStream.BookingsAsync(session, options.Value, drill.Scenario.AffectedSystem, http.RequestAborted);
             var reason = string.IsNullOrWhiteSpace(request!.Reason) ? null : request.Reason.Trim();
             return DrillDecider.Decide(new RescheduleDrill(request.PlannedStart!.Value.ToUniversalTime(), reason, actor), drill, bookings, now);
         });

@@ -125,19 +125,18 @@ public static class ScheduleDrillEndpoint
             (request.Injects ?? []).Select(i => new DrillInject(i!.Offset!.Value, i.Description!.Trim(), i.ReclassifyTo,
                 string.IsNullOrWhiteSpace(i.Comment) ? null : i.Comment.Trim())).ToList());
 
-        var bookings = await DrillWriter.BookingsAsync(session, options.Value, system, http.RequestAborted);
+        var bookings = await DrillStream.BookingsAsync(session, options.Value, system, http.RequestAborted);
         var decision = DrillDecider.Decide(command, null, bookings, clock.GetUtcNow());
         if (decision.Error is { } error)
         {
             return Problems.From(http, error);
         }
 
-        session.Events.StartStream<Drill>(id, decision.Events);
-        await DrillWriter.ScheduleStart(bus, decision.Events);
+        var details = await DrillStream.Stage(session, bus, id, null, decision.Events);
         Audit.Stamp(session, http, actor);
         await session.SaveChangesAsync(http.RequestAborted);
 
-        return DrillWriter.Answer(http, decision.Events.Select((e, i) => (e, (long)i + 1)), created: true);
+        return DrillStream.Answer(http, details, created: true);
     }
 
     private static List<string> Clean(List<string>? values) =>

@@ -6,6 +6,7 @@ using Incidents.Api.Sla;
 using Incidents.Domain;
 using Incidents.Domain.Drills;
 using Incidents.Domain.Incidents;
+using Incidents.Projections.Drills;
 using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -47,8 +48,8 @@ public static class DrillStarter
     public static async Task<DomainError?> Start(IDocumentSession session, IMessageBus bus, TimeProvider clock, SlaPolicyProvider policies,
         EscalationPolicyProvider escalation, Guid drillId, DateTimeOffset? forPlannedStart, Actor actor, CancellationToken ct)
     {
-        var stored = await session.Events.FetchStreamAsync(drillId, token: ct);
-        if (stored.Count == 0 || Drill.From(stored.Select(e => e.Data)) is not { } drill)
+        var before = await session.LoadAsync<DrillDetails>(drillId, ct);
+        if (before?.State is not { } drill)
         {
             return DrillErrors.NotFound(drillId);
         }
@@ -80,7 +81,7 @@ public static class DrillStarter
         }
 
         await IncidentStream.Stage(session, bus, incidentId, null, reported.Events, now, escalation.Current);
-        session.Events.Append(drillId, stored[^1].Version + started.Events.Count, started.Events.ToArray());
+        await DrillStream.Stage(session, bus, drillId, before, started.Events);
         await ScheduleInjects(bus, drill, incidentId, now);
         await session.SaveChangesAsync(ct);
         return null;
@@ -124,10 +125,10 @@ public static class StartDrillEndpoint
         }
         catch (ConcurrencyException)
         {
-            return DrillWriter.ConcurrentChange(http, id);
+            return DrillStream.ConcurrentChange(http, id);
         }
 
-        var events = await session.Events.FetchStreamAsync(id, token: http.RequestAborted);
-        return DrillWriter.Answer(http, events.Select(e => (e.Data, e.Version)));
+        var details = await session.LoadAsync<DrillDetails>(id, http.RequestAborted);
+        return DrillStream.Answer(http, details!);
     }
 }

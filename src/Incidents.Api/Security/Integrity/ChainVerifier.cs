@@ -70,15 +70,21 @@ public static class ChainVerifier
     }
 
     /// <summary>
-    /// The recorded heads of these streams: an incident's from its document (the version and hash of its last event), any
-    /// other stream's from its <see cref="IncidentChainHead"/>.
+    /// The recorded heads of these streams: an incident's or a drill's from its document (the version and hash of its
+    /// last event), any other stream's from its <see cref="IncidentChainHead"/>.
     /// </summary>
     private static async Task<Dictionary<Guid, IncidentChainHead>> HeadsAsync(IQuerySession session, Guid[] ids, CancellationToken ct)
     {
         var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, ids)).ToDictionary(h => h.Id);
-        foreach (var incident in await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids))
+        // A document written before it carried the head (empty hash) leaves the head document of that time in charge.
+        foreach (var incident in (await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids)).Where(d => d.ChainHash.Length > 0))
         {
             heads[incident.Id] = new IncidentChainHead { Id = incident.Id, Version = incident.Version, Hash = incident.ChainHash };
+        }
+
+        foreach (var drill in (await session.LoadManyAsync<global::Incidents.Projections.Drills.DrillDetails>(ct, ids)).Where(d => d.ChainHash.Length > 0))
+        {
+            heads[drill.Id] = new IncidentChainHead { Id = drill.Id, Version = drill.Version, Hash = drill.ChainHash };
         }
 
         return heads;

@@ -66,25 +66,23 @@ public static class EventChain
 
 /// <summary>
 /// Chains every event any session appends, in the moment before it is saved: one place that sees every append, in the
-/// same transaction as the events. An incident's events arrive already linked by <see cref="Incidents.IncidentStream"/>
-/// (which holds the incident's document and so its chain head); an incident append without links is refused, since
-/// linking it here would need a second read. Other streams (drills, monthly reports) are linked here from their
-/// <see cref="IncidentChainHead"/> document, which this listener keeps.
+/// same transaction as the events. Incidents' and drills' events arrive already linked by <see cref="Incidents.IncidentStream"/>
+/// and <see cref="Drills.DrillStream"/> (which hold the stream's document and so its chain head); an incident append
+/// without links is refused, since linking it here would need a second read. Other streams (monthly reports) are linked
+/// here from their <see cref="IncidentChainHead"/> document, which this listener keeps.
 /// </summary>
 public sealed class EventChainListener : DocumentSessionListenerBase
 {
     public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         var streams = session.PendingChanges.Streams().Where(s => s.Events.Count > 0).ToList();
-        foreach (var incident in streams.Where(IsIncident))
+        foreach (var incident in streams.Where(s => IsIncident(s) && !IsLinked(s)))
         {
-            if (incident.Events.Any(e => EventChain.StoredHash(e) is null))
-            {
-                throw new InvalidOperationException($"Events appended to incident {incident.Id} without their chain links: append through IncidentStream.");
-            }
+            throw new InvalidOperationException($"Events appended to incident {incident.Id} without their chain links: append through IncidentStream.");
         }
 
-        var others = streams.Where(s => !IsIncident(s)).ToList();
+        // Streams whose writer linked the events itself (incidents, drills) keep their head in their own document.
+        var others = streams.Where(s => !IsLinked(s)).ToList();
         if (others.Count == 0)
         {
             return;
@@ -126,4 +124,6 @@ public sealed class EventChainListener : DocumentSessionListenerBase
     }
 
     private static bool IsIncident(StreamAction stream) => stream.Events[0].Data is IIncidentEvent;
+
+    private static bool IsLinked(StreamAction stream) => stream.Events.All(e => EventChain.StoredHash(e) is not null);
 }
