@@ -9,9 +9,9 @@ public sealed class DispatchOptions
     public const string Section = "Dispatch";
 
     /// <summary>The worker's own queue, bound to the API's fanout exchange <see cref="SourceExchange"/>.</summary>
-    public string Queue { get; set; } = "incidents.dispatch";
+    public string Queue { get; set; } = Messaging.DispatchQueue;
 
-    public string SourceExchange { get; set; } = "incidents.events";
+    public string SourceExchange { get; set; } = Messaging.IncidentEventsExchange;
 
     /// <summary>Base of the link in every message: {LinkBase}/{incidentId}.</summary>
     public string LinkBase { get; set; } = "http://127.0.0.1:5080/api/v1/incidents";

@@ -83,23 +83,23 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
                 }
 
                 await sender.SendAsync(delivery, context.CancellationToken);
-                outcome = "sent";
+                outcome = NotificationOutcomes.Sent;
             }
             catch (PermanentDeliveryException e)
             {
-                (outcome, reason) = ("failed", e.Message);
+                (outcome, reason) = (NotificationOutcomes.Failed, e.Message);
             }
             catch (TransientDeliveryException e) when (last)
             {
-                (outcome, reason) = ("failed", $"retries exhausted: {e.Message}");
+                (outcome, reason) = (NotificationOutcomes.Failed, $"retries exhausted: {e.Message}");
             }
             catch (TransientDeliveryException e)
             {
-                (outcome, reason) = ("retrying", e.Message);
+                (outcome, reason) = (NotificationOutcomes.Retrying, e.Message);
                 transient ??= e.Message;
             }
 
-            if (outcome == "retrying")
+            if (outcome == NotificationOutcomes.Retrying)
             {
                 await ledger.ReleaseAsync(key, context.CancellationToken);
             }

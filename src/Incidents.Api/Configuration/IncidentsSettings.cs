@@ -1,19 +1,10 @@
 namespace Incidents.Api.Configuration;
 
-/// <summary>Names of the broker objects the API publishes to. Other services bind their queues to these.</summary>
-public static class Messaging
+/// <summary>The API's own local (in-process, durable) queues; broker names live in <c>Incidents.Contracts.Messaging</c>.</summary>
+public static class LocalQueues
 {
-    /// <summary>Fanout exchange carrying every incident integration message (MassTransit-compatible envelopes).</summary>
-    public const string IncidentEventsExchange = "incidents.events";
-
-    /// <summary>MassTransit's exchange for the worker's receipts (urn:message:Incidents.Contracts:NotificationAttempted).</summary>
-    public const string NotificationReceiptsExchange = "Incidents.Contracts:NotificationAttempted";
-
-    /// <summary>The API's queue of notification receipts, bound to <see cref="NotificationReceiptsExchange"/>.</summary>
-    public const string NotificationReceiptsQueue = "incidents.receipts";
-
     /// <summary>Durable local queue of the API where SLA checks are scheduled and handled.</summary>
-    public const string SlaChecksQueue = "sla-checks";
+    public const string SlaChecks = "sla-checks";
 }
 
 /// <summary>Reads a required connection string with a clear start-up error.</summary>

@@ -69,7 +69,7 @@ public static class MessagingConfiguration
             {
                 batching.BatchSize = configuration.GetValue("Sla:CheckBatchSize", 200);
                 batching.TriggerTime = TimeSpan.FromMilliseconds(50);
-                batching.LocalExecutionQueueName = Messaging.SlaChecksQueue;
+                batching.LocalExecutionQueueName = LocalQueues.SlaChecks;
             })
             .UseDurableInbox()
             .MaximumParallelMessages(configuration.GetValue("Sla:CheckParallelism", 8));

@@ -93,7 +93,7 @@ public static class GetNotificationsEndpoint
         var ordered = attempts.OrderBy(r => r.At).ToList();
         var delivered = ordered.FirstOrDefault(r => r.Failure is null);
         var last = ordered[^1];
-        var outcome = delivered is not null ? "delivered" : last.WillRetry ? "retrying" : "failed";
+        var outcome = delivered is not null ? "delivered" : last.WillRetry ? NotificationOutcomes.Retrying : NotificationOutcomes.Failed;
         return new DeliveryRecord(attempts.Key.Recipient, attempts.Key.Channel, outcome, ordered.Count, ordered[0].At, delivered?.At,
             ordered.LastOrDefault(r => r.Failure is not null)?.Failure);
     }

@@ -26,11 +26,11 @@ public static class NotificationReceiptHandler
             return;
         }
 
-        object fact = receipt.Outcome == "sent"
+        object fact = receipt.Outcome == NotificationOutcomes.Sent
             ? new NotificationDelivered(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
                 receipt.Attempt, NotificationEventTypes.Dispatcher, receipt.AttemptedAt)
             : new NotificationFailed(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
-                receipt.Attempt, receipt.Reason ?? receipt.Outcome, receipt.Outcome == "retrying", NotificationEventTypes.Dispatcher,
+                receipt.Attempt, receipt.Reason ?? receipt.Outcome, receipt.Outcome == NotificationOutcomes.Retrying, NotificationEventTypes.Dispatcher,
                 receipt.AttemptedAt);
         if (await AlreadyRecordedAsync(session, receipt.IncidentId, fact, cancellation))
         {

@@ -1,3 +1,4 @@
+using Incidents.Contracts;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

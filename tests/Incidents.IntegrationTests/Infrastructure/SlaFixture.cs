@@ -1,3 +1,4 @@
+using Incidents.Contracts;
 using Incidents.Api.Configuration;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -1,3 +1,4 @@
+using Incidents.Contracts;
 using System.Globalization;
 using System.Text;
 using Incidents.Api.Http;
@@ -51,7 +52,7 @@ public sealed record NotificationScore(string Note, IReadOnlyList<NotificationAt
             NotificationDelivered d => new NotificationAttemptScore(d.Recipient, d.Channel, d.Trigger, d.SourceVersion, d.At, d.Attempt,
                 "delivered", null, null),
             NotificationFailed f => new NotificationAttemptScore(f.Recipient, f.Channel, f.Trigger, f.SourceVersion, f.At, f.Attempt,
-                "failed", f.Reason, f.WillRetry),
+                NotificationOutcomes.Failed, f.Reason, f.WillRetry),
             _ => null,
         }).OfType<NotificationAttemptScore>().ToList();
         var delivered = attempts.Count(a => a.Outcome == "delivered");
@@ -179,7 +180,7 @@ public static class ScorecardReport
             md.AppendLine().AppendLine("| at | recipient | channel | trigger | attempt | outcome |").AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var a in card.Notifications.Attempts)
             {
-                var outcome = a.Outcome == "failed"
+                var outcome = a.Outcome == NotificationOutcomes.Failed
                     ? $"failed: {Escape(a.Reason ?? "unknown")}{(a.WillRetry == true ? " (will retry)" : "")}"
                     : a.Outcome;
                 md.AppendLine(inv, $"| {a.At:u} | {Escape(a.Recipient)} | {Escape(a.Channel)} | {Escape(a.Trigger)} (v{a.SourceVersion}) | {a.Attempt} | {outcome} |");
