@@ -13,8 +13,8 @@ namespace Incidents.Telemetry;
 
 /// <summary>
 /// What every host of this system measures the same way: its HTTP server and clients, the .NET runtime and PostgreSQL
-/// (Npgsql) as traces and metrics, a Prometheus scrape endpoint, and an OTLP exporter that configuration switches on
-/// (<see cref="OtlpSwitch"/>). Each host adds its own sources and meters to the builder this returns.
+/// (Npgsql), plus the sources and meters the host names; metrics for the Prometheus scrape endpoint, and traces, metrics
+/// and logs over OTLP when configuration switches it on (<see cref="OtlpSwitch"/>).
 /// </summary>
 public static class HostTelemetry
 {
@@ -23,23 +23,30 @@ public static class HostTelemetry
     /// <summary>Npgsql's ActivitySource and Meter (both are named so since Npgsql 8).</summary>
     public const string Npgsql = "Npgsql";
 
-    public static IOpenTelemetryBuilder AddHostTelemetry(this IHostApplicationBuilder builder, string serviceName, Assembly host)
+    public static IHostApplicationBuilder AddHostTelemetry(this IHostApplicationBuilder builder, string serviceName, Assembly host,
+        string[] sources, string[] meters)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName,
                 serviceVersion: host.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion))
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !IsProbeOrScrape(http.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddSource(Npgsql))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(Npgsql)
+                .AddMeter([Npgsql, .. meters])
                 .AddPrometheusExporter());
-        OtlpSwitch.Apply(telemetry, builder.Configuration);
-        return telemetry;
+
+        // Spans are recorded only when a collector receives them: without one they would cost every request and go nowhere.
+        if (OtlpSwitch.Read(builder.Configuration) is { } otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = http => !IsProbeOrScrape(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource([Npgsql, .. sources]));
+            telemetry.UseOtlpExporter(otlp.Protocol, otlp.Endpoint);
+        }
+
+        return builder;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Incidents.Api.Telemetry;
 /// SLA handler, the drills): one place that sees every stored fact, without the write path knowing about metrics.
 /// After commit only, so a transaction that lost a concurrency race or rolled back counts nothing.
 /// </summary>
-public sealed class DomainMetricsListener(IncidentsMetrics metrics, ILogger<DomainMetricsListener> log) : DocumentSessionListenerBase
+public sealed class DomainMetricsListener(ILogger<DomainMetricsListener> log) : DocumentSessionListenerBase
 {
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
@@ -31,21 +31,21 @@ public sealed class DomainMetricsListener(IncidentsMetrics metrics, ILogger<Doma
         return Task.CompletedTask;
     }
 
-    private void Count(object data)
+    private static void Count(object data)
     {
         switch (data)
         {
             case IncidentReported reported:
-                metrics.Reported(reported.Class, reported.Channel, reported.IsDrill);
+                IncidentsMetrics.Reported(reported.Class, reported.Channel, reported.IsDrill);
                 break;
             case SlaWarningRaised warning:
-                metrics.SlaWarned(warning.Stage, warning.Threshold);
+                IncidentsMetrics.SlaWarned(warning.Stage, warning.Threshold);
                 break;
             case SlaBreached breach:
-                metrics.SlaBreached(breach.Stage);
+                IncidentsMetrics.SlaBreached(breach.Stage);
                 break;
             case EscalationLevelRaised level:
-                metrics.EscalationRaised(level.Level, level.Reason);
+                IncidentsMetrics.EscalationRaised(level.Level, level.Reason);
                 break;
         }
     }

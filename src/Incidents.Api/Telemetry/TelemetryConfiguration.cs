@@ -1,7 +1,6 @@
 using Incidents.Telemetry;
 using JasperFx.OpenTelemetry;
 using Marten;
-using OpenTelemetry;
 
 namespace Incidents.Api.Telemetry;
 
@@ -24,11 +23,9 @@ public static class TelemetryConfiguration
 
     public static WebApplicationBuilder AddIncidentsTelemetry(this WebApplicationBuilder builder)
     {
-        builder.AddHostTelemetry(ServiceName, typeof(TelemetryConfiguration).Assembly)
-            .WithTracing(tracing => tracing.AddSource(WolverineSource, Marten))
-            .WithMetrics(metrics => metrics.AddMeter(IncidentsMetrics.MeterName, WolverineMeters, Marten));
+        builder.AddHostTelemetry(ServiceName, typeof(TelemetryConfiguration).Assembly,
+            sources: [WolverineSource, Marten], meters: [IncidentsMetrics.MeterName, WolverineMeters, Marten]);
 
-        builder.Services.AddSingleton<IncidentsMetrics>();
         builder.Services.AddSingleton<DomainMetricsListener>();
         builder.Services.ConfigureMarten((services, marten) =>
         {

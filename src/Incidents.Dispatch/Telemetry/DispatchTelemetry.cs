@@ -2,7 +2,6 @@ using Incidents.Telemetry;
 using MassTransit;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
-using OpenTelemetry;
 
 namespace Incidents.Dispatch.Telemetry;
 
@@ -17,9 +16,8 @@ public static class DispatchTelemetry
 
     public static WebApplicationBuilder AddDispatchTelemetry(this WebApplicationBuilder builder)
     {
-        builder.AddHostTelemetry(ServiceName, typeof(DispatchTelemetry).Assembly)
-            .WithTracing(tracing => tracing.AddSource(DiagnosticHeaders.DefaultListenerName))
-            .WithMetrics(metrics => metrics.AddMeter(DispatchMetrics.MeterName, InstrumentationOptions.MeterName));
+        builder.AddHostTelemetry(ServiceName, typeof(DispatchTelemetry).Assembly,
+            sources: [DiagnosticHeaders.DefaultListenerName], meters: [DispatchMetrics.MeterName, InstrumentationOptions.MeterName]);
 
         builder.Services.AddSingleton<QueueDepthSampler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<QueueDepthSampler>());

@@ -1,8 +1,8 @@
 using System.Net;
 using Incidents.Api.Telemetry;
 using Incidents.IntegrationTests.Infrastructure;
+using Incidents.Telemetry;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Incidents.IntegrationTests.Telemetry;
 
@@ -75,7 +75,7 @@ public sealed class ApiMetricsTests(ApiFixture api)
         const string Count = "incidents_sla_check_lateness_seconds_count";
         var before = Exposition.Sum(await LocalScrapeAsync(), Count);
 
-        api.Factory.Services.GetRequiredService<IncidentsMetrics>().CheckRan(TimeSpan.FromMilliseconds(1500));
+        IncidentsMetrics.CheckRan(TimeSpan.FromMilliseconds(1500));
 
         var scrape = await Eventually.GetAsync(LocalScrapeAsync, text => Exposition.Sum(text, Count) >= before + 1,
             TimeSpan.FromSeconds(10), "the check's lateness in the scrape");
@@ -83,16 +83,21 @@ public sealed class ApiMetricsTests(ApiFixture api)
         Exposition.Has(scrape, "incidents_sla_check_lateness_seconds_bucket", ("le", "2")).ShouldBeTrue();
     }
 
+    /// <remarks>
+    /// Only the meters that exist once per process are checked here. ASP.NET Core's, Marten's and Wolverine's exist once
+    /// per host; the OpenTelemetry SDK merges the same-named streams of every host in this test process and drops one
+    /// when any host stops, so whether they show in this host's scrape depends on the other tests.
+    /// </remarks>
     [Fact]
-    public async Task the_scrape_shows_the_meters_of_asp_net_core_npgsql_marten_wolverine_and_the_runtime()
+    public async Task the_scrape_shows_npgsql_the_runtime_and_the_domain_meter()
     {
-        string[] scopes = ["Microsoft.AspNetCore.Hosting", "Npgsql", "Marten", "Wolverine:incidents-api", "System.Runtime"];
-        // Marten counts appended events and Wolverine sent messages: a report gives both something to count.
+        string[] scopes = [HostTelemetry.Npgsql, "System.Runtime", IncidentsMetrics.MeterName];
         await api.Client().ReportOutageAsync($"metrics-{Guid.NewGuid():N}");
 
         // Npgsql's metric names changed between its versions; the meter (the scope) did not.
-        await Eventually.GetAsync(LocalScrapeAsync, text => scopes.All(s => text.Contains($"otel_scope_name=\"{s}\"", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(10), $"samples of every meter of {string.Join(", ", scopes)}");
+        await Eventually.GetAsync(LocalScrapeAsync,
+            text => scopes.All(s => text.Contains($"otel_scope_name=\"{s}\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), $"samples of the meters {string.Join(", ", scopes)}");
     }
 
     [Fact]
