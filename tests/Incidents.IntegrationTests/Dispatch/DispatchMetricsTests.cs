@@ -22,14 +22,15 @@ public sealed class DispatchMetricsTests(ApiFixture api, DispatchFixture dispatc
         await dispatch.Receipts.WaitForAsync(id, r => r.Count(m => m.Message.GetProperty("outcome").GetString() == "sent") >= 2, Wait);
 
         // The outage rule mails the purchaser's contact and calls their generic webhook (webhook-generic-0 in the receipt).
-        var scrape = await Eventually.GetAsync(() => dispatch.Operator.GetStringAsync("/metrics"), text =>
+        // MassTransit's own meter is not checked: in this test process it stops reporting once an earlier worker host
+        // (DispatchTests start several) has stopped; a worker alone in its process exports it (docs/operations.md).
+        await Eventually.GetAsync(() => dispatch.Operator.GetStringAsync("/metrics"), text =>
                 Exposition.Sum(text, Notifications, ("channel", "email"), ("outcome", "sent")) >= 1
                 && Exposition.Sum(text, Notifications, ("channel", "webhook-generic"), ("outcome", "sent")) >= 1
                 && Exposition.Sum(text, "incidents_dispatch_messages_consumed_total", ("outcome", "handled")) >= 1
                 && Exposition.Has(text, "incidents_dispatch_queue_messages", ("queue", dispatch.Queue))
                 && Exposition.Has(text, "incidents_dispatch_queue_consumers", ("queue", dispatch.Queue)),
             Wait, "the worker's metrics");
-        scrape.ShouldContain("otel_scope_name=\"MassTransit\"");
     }
 
     [Fact]
