@@ -7,6 +7,7 @@ using Incidents.Api.Http;
 using Incidents.Api.Kpis;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
+using Incidents.Api.Telemetry;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,7 @@ builder.Services.AddSingleton<BrokerConnection>();
 builder.Services.AddHealthChecks()
     .AddNpgSql(ConnectionStrings.Require(builder.Configuration, ConnectionStrings.Marten), name: "postgresql", tags: ["ready"])
     .AddRabbitMQ(sp => sp.GetRequiredService<BrokerConnection>().GetAsync(), name: "rabbitmq", tags: ["ready"]);
+builder.AddIncidentsTelemetry();
 
 var app = builder.Build();
 
@@ -81,6 +83,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions
     Predicate = check => check.Tags.Contains("ready"),
     ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse,
 }).AllowAnonymous();
+app.MapIncidentsMetrics();
 
 app.MapWolverineEndpoints(http => http.ConfigureIncidentEndpoints());
 

@@ -1,3 +1,4 @@
+using Incidents.Dispatch.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -24,6 +25,7 @@ public static class DispatchHost
         builder.Services.AddSingleton<SmsSender>();
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddSingleton<ErrorQueue>();
+        builder.AddDispatchTelemetry();
 
         var rabbit = new Uri(Require(builder.Configuration, "ConnectionStrings:RabbitMq"));
         var settings = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
@@ -69,6 +71,7 @@ public static class DispatchHost
         app.MapGet("/dispatch/errors", async (ErrorQueue errors, CancellationToken ct) => Results.Ok(await errors.ListAsync(ct)));
         app.MapPost("/dispatch/errors/replay", async (ErrorQueue errors, CancellationToken ct) =>
             Results.Ok(new { replayed = await errors.ReplayAsync(ct) }));
+        app.MapDispatchMetrics();
         return app;
     }
 

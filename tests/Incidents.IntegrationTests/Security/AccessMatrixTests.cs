@@ -40,6 +40,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /docs/favicon.svg"] = Everyone,
         ["GET /docs/scalar.aspnetcore.js"] = Everyone,
         ["GET /docs/scalar.js"] = Everyone,
+        // Anonymous only from loopback (the test server gives no address, so here: admin only); Telemetry/ApiMetricsTests.
+        ["GET /metrics"] = [Admin],
         ["GET /api/v1/incidents"] = Readers,
         ["GET /api/v1/incidents/{id}"] = Readers,
         ["GET /api/v1/incidents/{id}/timeline"] = Readers,
