@@ -25,6 +25,11 @@ public static class SlaCheckBatchHandler
         var ids = checks.Select(c => c.IncidentId).Distinct().ToArray();
         var documents = await session.LoadManyAsync<IncidentDetails>(cancellation, ids);
         var now = clock.GetUtcNow();
+        foreach (var check in checks)
+        {
+            Telemetry.IncidentsMetrics.CheckRan(now - check.CheckAt);
+        }
+
         var policy = escalation.Current;
         var recorded = 0;
         foreach (var before in documents)
