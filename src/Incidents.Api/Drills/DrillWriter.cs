@@ -50,7 +50,11 @@ public static class DrillWriter
             return Problems.From(http, error);
         }
 
-        session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
+        if (decision.Events.Count > 0)
+        {
+            session.Events.Append(id, current + decision.Events.Count, decision.Events.ToArray());
+        }
+
         await ScheduleStart(bus, decision.Events);
         Audit.Stamp(session, http, actor);
         try

@@ -128,6 +128,11 @@ public static class IncidentWriter
     public static async Task Append(IDocumentSession session, IMessageBus bus, Incident incident, IReadOnlyList<object> history,
         long current, IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation)
     {
+        if (events.Count == 0)
+        {
+            return; // nothing decided, nothing to append: an append of no events must not reach the store
+        }
+
         // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
         session.Events.Append(incident.Id, current + events.Count, events.ToArray());
         await PublishIntegrationEvents(bus, incident, current, events);

@@ -60,7 +60,11 @@ public static class DrillInjectDueHandler
         }
 
         var recorded = DrillDecider.Decide(record, drill, now);
-        session.Events.Append(due.DrillId, drillStream[^1].Version + recorded.Events.Count, recorded.Events.ToArray());
+        if (recorded.Events.Count > 0)
+        {
+            session.Events.Append(due.DrillId, drillStream[^1].Version + recorded.Events.Count, recorded.Events.ToArray());
+        }
+
         session.LastModifiedBy = DrillInjects.Script.Id;
         await session.SaveChangesAsync(cancellation);
     }
