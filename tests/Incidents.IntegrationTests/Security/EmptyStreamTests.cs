@@ -106,6 +106,66 @@ public sealed class EmptyStreamOriginTests(EmptyStreamOriginFixture store) : ICl
         new IncidentCommentAdded(id, Guid.CreateVersion7(), text, Actor.System, DateTimeOffset.UtcNow);
 
     [Fact]
+    public async Task a_save_that_loses_a_concurrent_write_leaves_martens_empty_tombstone_stream_which_the_check_reports_as_an_empty_stream()
+    {
+        var id = await store.Client().ReportOutageAsync(WholeStore.System());
+        var version = (await store.StreamVersionAsync(id))!.Value;
+
+        // Two writers read the incident at the same version; the second one to commit loses, as an API step does against
+        // an SLA notice or a delivery receipt (and is retried). Its failed save is where the stream comes from.
+        await using (var winner = store.Store.LightweightSession())
+        {
+            winner.Events.Append(id, version + 1, Comment(id, "first"));
+            await winner.SaveChangesAsync();
+        }
+
+        await using (var loser = store.Store.LightweightSession())
+        {
+            loser.Events.Append(id, version + 1, Comment(id, "second"));
+            await Should.ThrowAsync<ConcurrencyException>(() => loser.SaveChangesAsync());
+        }
+
+        // Marten writes its tombstone stream in the background, under an id drawn at random once per process.
+        var tombstones = Tombstone.StreamId;
+        tombstones.Version.ShouldBe(4, "a random (version 4) id, like the one in the issue");
+        (await Eventually.GetAsync(() => store.StreamVersionAsync(tombstones), v => v is not null, Wait, "Marten's tombstone stream"))
+            .ShouldBe(0);
+        (await store.ScalarAsync<string>("select type from incidents.mt_streams where id = @id", ("id", tombstones))).ShouldBeNull();
+        (await store.ScalarAsync<long>("select count(*) from incidents.mt_events where stream_id = @id", ("id", tombstones))).ShouldBe(0);
+
+        // A save that fails after its append ran leaves a tombstone event there too: still nothing of ours.
+        var taken = Guid.NewGuid();
+        await using (var first = store.Store.LightweightSession())
+        {
+            first.Insert(new IncidentChainHead { Id = taken });
+            await first.SaveChangesAsync();
+        }
+
+        await using (var failing = store.Store.LightweightSession())
+        {
+            failing.Events.Append(id, version + 2, Comment(id, "third"));
+            failing.Insert(new IncidentChainHead { Id = taken });
+            await Should.ThrowAsync<DocumentAlreadyExistsException>(() => failing.SaveChangesAsync());
+        }
+
+        await Eventually.GetAsync(() => store.ScalarAsync<long>("select count(*) from incidents.mt_events where stream_id = @id", ("id", tombstones)),
+            n => n == 1, Wait, "the tombstone of the failed save");
+
+        // Not a tamper alarm: every chain holds, and the stream is named for what it is.
+        var page = await store.Supervisor.GetJsonAsync("/api/v1/integrity?limit=5000");
+        page["ok"]!.GetValue<bool>().ShouldBeTrue(page.ToJsonString());
+        page["firstBroken"].ShouldBeNull();
+        var (_, findings) = await WholeStore.CheckAsync(store);
+        var empty = findings.ShouldHaveSingleItem($"only the tombstone stream is worth a word: {string.Join(", ", findings)}");
+        empty["kind"]!.GetValue<string>().ShouldBe("empty-stream");
+        empty["streamId"]!.GetValue<Guid>().ShouldBe(tombstones);
+        empty["created"].ShouldNotBeNull();
+        (await store.Supervisor.GetJsonAsync($"/api/v1/incidents/{id}/integrity"))["ok"]!.GetValue<bool>().ShouldBeTrue();
+        await IncidentsClient.ShouldBeProblemAsync(await store.Supervisor.Http.GetAsync($"/api/v1/incidents/{tombstones}/integrity"),
+            System.Net.HttpStatusCode.NotFound, "incident.not-found");
+    }
+
+    [Fact]
     public async Task receipts_checks_starts_and_injects_for_an_id_that_is_not_a_stream_of_their_kind_create_and_touch_no_stream()
     {
         using var scope = store.Factory.Services.CreateScope();
@@ -165,5 +225,46 @@ public sealed class EmptyStreamOriginTests(EmptyStreamOriginFixture store) : ICl
         // ... while a receipt for the incident is recorded, as always.
         await InSession(s => NotificationReceiptHandler.Handle(Receipt(incident, "sent"), s, default));
         (await store.StreamVersionAsync(incident)).ShouldBe(incidentVersion + 1);
+    }
+}
+
+/// <summary>Issue #17: the whole-store check reports every finding and goes on past each; an empty stream is not tampering.</summary>
+public sealed class StoreWideFindingsTests(StoreFindingsFixture store) : IClassFixture<StoreFindingsFixture>
+{
+    [Fact]
+    public async Task the_store_wide_check_reports_an_empty_stream_and_goes_on_to_report_a_tampered_incident_after_it()
+    {
+        // An empty stream as the issue found it (version 0, no type, no events, no chain), first in id order.
+        var empty = Guid.Parse($"00000000-0000-4000-8000-{Guid.NewGuid():N}"[..36]);
+        var created = DateTimeOffset.Parse("2026-12-02T05:09:16.49Z");
+        await store.ScalarAsync<object>("insert into incidents.mt_streams (id, version, created) values (@id, 0, @created)",
+            ("id", empty), ("created", created));
+        var tampered = await store.Client().ReportOutageAsync(WholeStore.System());
+        var sound = await store.Client().ReportOutageAsync(WholeStore.System());
+        await store.ScalarAsync<object>(
+            "update incidents.mt_events set data = jsonb_set(data, '{title}', '\"Nothing happened\"') where stream_id = @id and version = 1",
+            ("id", tampered));
+
+        var (pages, findings) = await WholeStore.CheckAsync(store, limit: 2);
+        pages.Count.ShouldBeGreaterThan(1, "the check went on page after page");
+        var mine = findings.Where(f => f!["streamId"]!.GetValue<Guid>() is var s && (s == empty || s == tampered || s == sound)).ToList();
+        mine.Select(f => (f["kind"]!.GetValue<string>(), f["streamId"]!.GetValue<Guid>()))
+            .ShouldBe([("empty-stream", empty), ("broken-chain", tampered)], "in id order; the sound incident has nothing to report");
+        mine[0]["created"]!.GetValue<DateTimeOffset>().ShouldBe(created);
+        mine[0]["reason"]!.GetValue<string>().ShouldContain("no events");
+        mine[1]["version"]!.GetValue<long>().ShouldBe(1);
+        mine[1]["eventType"]!.GetValue<string>().ShouldBe("IncidentReported");
+
+        // One page: the empty stream does not stop the check; the tampered incident after it is the first broken link.
+        var all = await store.Supervisor.GetJsonAsync("/api/v1/integrity?limit=5000");
+        all["ok"]!.GetValue<bool>().ShouldBeFalse();
+        all["firstBroken"]!["incidentId"]!.GetValue<Guid>().ShouldBe(tampered);
+        all["findings"]!.AsArray()[0]!["streamId"]!.GetValue<Guid>().ShouldBe(empty);
+        all["streams"]!.GetValue<int>().ShouldBe((int)(await store.ScalarAsync<long>("select count(*) from incidents.mt_streams")));
+
+        // Streams with a chain head or a type are judged by their chain: an incident stripped of its events is not "empty".
+        await store.ScalarAsync<object>("delete from incidents.mt_events where stream_id = @id", ("id", sound));
+        var stripped = (await WholeStore.CheckAsync(store, limit: 5000)).Findings.Single(f => f["streamId"]!.GetValue<Guid>() == sound);
+        stripped["kind"]!.GetValue<string>().ShouldBe("broken-chain");
     }
 }
