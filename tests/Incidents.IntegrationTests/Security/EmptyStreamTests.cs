@@ -267,4 +267,19 @@ public sealed class StoreWideFindingsTests(StoreFindingsFixture store) : IClassF
         var stripped = (await WholeStore.CheckAsync(store, limit: 5000)).Findings.Single(f => f["streamId"]!.GetValue<Guid>() == sound);
         stripped["kind"]!.GetValue<string>().ShouldBe("broken-chain");
     }
+
+    [Fact]
+    public async Task a_host_started_on_a_store_that_already_holds_an_empty_stream_starts_and_explains_it()
+    {
+        var empty = Guid.NewGuid();
+        await store.ScalarAsync<object>("insert into incidents.mt_streams (id, version) values (@id, 0)", ("id", empty));
+
+        // As scripts/run.sh starts the API on a development database that holds one.
+        await using var restarted = await TestHost.StartAsync(store.Database);
+        var supervisor = IncidentsClient.For(restarted.CreateClient(), "sup-01", "Liu Yang", "supervisor");
+        var page = await supervisor.GetJsonAsync("/api/v1/integrity?limit=5000");
+        var finding = page["findings"]!.AsArray().Single(f => f!["streamId"]!.GetValue<Guid>() == empty)!;
+        finding["kind"]!.GetValue<string>().ShouldBe("empty-stream");
+        finding["reason"]!.GetValue<string>().ShouldContain("not a sign of tampering");
+    }
 }
