@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: starts PostgreSQL and RabbitMQ when they are not running, builds, runs every test
-# project (unit tests and integration tests against the real servers) and prints "N passed, N failed, N skipped".
+# project (unit tests and integration tests against the real servers, on their own database and RabbitMQ vhost) and
+# prints "N passed, N failed, N skipped". INCIDENTS_TEST_DATABASE and INCIDENTS_TEST_VHOST name another database/vhost.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,6 +11,13 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 started=$(date +%s)
 bash infra/services.sh up >&2
 eval "$(bash infra/services.sh env)"
+
+# The tests' own RabbitMQ vhost (issue #16): a development system started by scripts/run.sh (vhost "/") never hears the
+# tests' messages, and they never hear its. The database is the tests' own already (incidents_tests, see TestServices).
+TEST_VHOST="${INCIDENTS_TEST_VHOST:-incidents_tests}"
+bash infra/rabbitmq.sh vhost "$TEST_VHOST"
+[[ $ConnectionStrings__RabbitMq =~ ^(amqps?://[^/]+) ]] || { echo "Unexpected RabbitMQ URI: $ConnectionStrings__RabbitMq" >&2; exit 1; }
+export ConnectionStrings__RabbitMq="${BASH_REMATCH[1]}/${TEST_VHOST}" INCIDENTS_TEST_VHOST="$TEST_VHOST"
 
 dotnet build Incidents.sln -c Release -nologo -v quiet
 

@@ -20,6 +20,12 @@ public static class DrillStream
     public static async Task<DrillDetails> Stage(IDocumentSession session, IMessageBus bus, Guid id, DrillDetails? before,
         IReadOnlyList<object> events)
     {
+        if (events.Count == 0)
+        {
+            // Nothing decided, nothing to append: an append of no events must never reach the store (issue #17).
+            return before ?? throw new ArgumentException("A new drill needs its first event.", nameof(events));
+        }
+
         var version = before?.Version ?? 0;
         var action = before is null
             ? session.Events.StartStream<Drill>(id, events.ToArray())

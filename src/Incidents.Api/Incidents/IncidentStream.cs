@@ -22,6 +22,12 @@ public static class IncidentStream
     public static async Task<IncidentDetails> Stage(IDocumentSession session, IMessageBus bus, Guid id, IncidentDetails? before,
         IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation, bool rearmAlways = false)
     {
+        if (events.Count == 0)
+        {
+            // Nothing decided, nothing to append: an append of no events must never reach the store (issue #17).
+            return before ?? throw new ArgumentException("A new incident needs its first event.", nameof(events));
+        }
+
         var version = before?.Version ?? 0;
         // Appending at an expected version makes a concurrent writer fail at commit instead of overwriting.
         var action = before is null

@@ -13,7 +13,9 @@ namespace Incidents.Api.Notifications;
 /// Wolverine's MassTransit interop on the queue <c>incidents.receipts</c>) in the incident's stream, through
 /// <see cref="IncidentStream"/> like every append: the expected version keeps the hash chain and fails (and is retried by
 /// the ConcurrencyException policy) when someone wrote in between. A redelivered receipt is recognised by one indexed
-/// look-up in the incident's own events and not recorded twice; a receipt for an unknown incident is dropped.
+/// look-up in the incident's own events and not recorded twice. A receipt for an id that is not an incident — unknown
+/// here (another system's or a test run's incident, on a shared broker) or another kind of stream (a drill, a report) —
+/// has no incident document and is dropped: nothing is appended to, or created for, that id.
 /// </summary>
 public static class NotificationReceiptHandler
 {

@@ -48,6 +48,9 @@ public sealed class DispatchFixture : IAsyncLifetime
     private WebApplication _receiver = null!;
     private WebApplication _worker = null!;
 
+    /// <summary>The running worker's services (its configuration, its bus).</summary>
+    public IServiceProvider WorkerServices => _worker.Services;
+
     public async Task InitializeAsync()
     {
         Smtp = Configuration.Configure().WithRandomPort().Build();
@@ -164,8 +167,7 @@ public sealed class DispatchFixture : IAsyncLifetime
     /// <summary>Puts raw bytes on the worker's queue as a MassTransit JSON message.</summary>
     public async Task SendBytesAsync(byte[] body, Guid messageId)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = messageId.ToString(), Persistent = true };
         await channel.BasicPublishAsync("", Queue, mandatory: true, properties, body);
@@ -174,8 +176,7 @@ public sealed class DispatchFixture : IAsyncLifetime
     /// <summary>The tests put messages straight on the worker's queue: it must exist and be consumed first.</summary>
     private async Task WaitForConsumerAsync()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
         await Eventually.GetAsync(async () =>
         {
             await using var channel = await connection.CreateChannelAsync();
@@ -192,8 +193,7 @@ public sealed class DispatchFixture : IAsyncLifetime
 
     private async Task PurgeAsync()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
         await using var channel = await connection.CreateChannelAsync();
         foreach (var queue in new[] { Queue, Queue + "_error" })
         {

@@ -10,7 +10,8 @@ namespace Incidents.IntegrationTests.Infrastructure;
 public sealed record BrokerMessage(string MessageType, JsonElement Message, IReadOnlyDictionary<string, object?> Headers);
 
 /// <summary>
-/// Listens like any other service would: a private queue bound to the API's exchange, read with RabbitMQ.Client.
+/// Listens like any other service would: a private queue bound to the API's exchange, read with RabbitMQ.Client, on the
+/// tests' vhost unless told otherwise.
 /// </summary>
 public sealed class BrokerProbe : IAsyncDisposable
 {
@@ -18,11 +19,12 @@ public sealed class BrokerProbe : IAsyncDisposable
     private IConnection? _connection;
     private IChannel? _channel;
 
-    public static async Task<BrokerProbe> BindAsync(string exchange)
+    public static async Task<BrokerProbe> BindAsync(string exchange, string? uri = null)
     {
         var probe = new BrokerProbe();
-        var factory = new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri), ClientProvidedName = "incidents-tests-probe" };
-        probe._connection = await factory.CreateConnectionAsync();
+        probe._connection = uri is null
+            ? await TestServices.ConnectToBrokerAsync("incidents-tests-probe")
+            : await new ConnectionFactory { Uri = new Uri(uri), ClientProvidedName = "incidents-tests-probe" }.CreateConnectionAsync();
         probe._channel = await probe._connection.CreateChannelAsync();
         await probe._channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
         var queue = await probe._channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);

@@ -5,7 +5,7 @@ namespace Incidents.IntegrationTests.Infrastructure;
 /// <summary>
 /// Where the real PostgreSQL and RabbitMQ are: the same variables the run script exports
 /// (<c>ConnectionStrings__Marten</c>, <c>ConnectionStrings__RabbitMq</c>), else the loopback dev defaults.
-/// Tests run in their own database, created fresh for each run.
+/// Tests run in their own database, created fresh for each run, and on their own RabbitMQ virtual host.
 /// </summary>
 public static class TestServices
 {
@@ -20,10 +20,44 @@ public static class TestServices
             ? configured
             : "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents";
 
-    public static string RabbitMqUri =>
-        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") is { Length: > 0 } configured
-            ? configured
-            : "amqp://guest:guest@127.0.0.1:5672/";
+    /// <summary>
+    /// The tests' RabbitMQ virtual host; <c>INCIDENTS_TEST_VHOST</c> overrides it. <c>scripts/test.sh</c> creates it
+    /// (<c>bash infra/rabbitmq.sh vhost incidents_tests</c>).
+    /// </summary>
+    public static string TestVhost { get; } =
+        Environment.GetEnvironmentVariable("INCIDENTS_TEST_VHOST") is { Length: > 0 } name && name != "/" ? name : "incidents_tests";
+
+    /// <summary>
+    /// The broker of <c>ConnectionStrings__RabbitMq</c> (else the loopback one), always on <see cref="TestVhost"/>:
+    /// whatever vhost the variable names — the development one, "/", when a shell exported <c>infra/services.sh env</c> —
+    /// the tests neither publish to nor consume from it (issue #16).
+    /// </summary>
+    public static string RabbitMqUri { get; } = OnVhost(
+        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") is { Length: > 0 } configured ? configured : "amqp://guest:guest@127.0.0.1:5672/",
+        TestVhost);
+
+    /// <summary>The same broker and credentials on another virtual host.</summary>
+    public static string OnVhost(string uri, string vhost) =>
+        new UriBuilder(uri) { Path = "/" + Uri.EscapeDataString(vhost) }.Uri.AbsoluteUri;
+
+    /// <summary>A connection to the tests' vhost; says how to create it when it is missing.</summary>
+    public static async Task<RabbitMQ.Client.IConnection> ConnectToBrokerAsync(string clientName)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(RabbitMqUri), ClientProvidedName = clientName };
+        try
+        {
+            return await factory.CreateConnectionAsync();
+        }
+        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException e)
+        {
+            throw new InvalidOperationException(
+                $"Cannot open RabbitMQ vhost '{TestVhost}' at {factory.HostName}:{factory.Port}. The tests run on a vhost of their own: "
+                + $"run them with scripts/test.sh, or create it with `bash infra/rabbitmq.sh vhost {TestVhost}`.", e);
+        }
+    }
+
+    /// <summary>The virtual host a RabbitMQ URI names, as RabbitMQ.Client reads it ("/" when the path is empty).</summary>
+    public static string VhostOf(string uri) => new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(uri) }.VirtualHost;
 
     public static string TestDatabaseConnectionString => ConnectionStringFor(TestDatabase);
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JasperFx.Events;
 using Marten;
 
@@ -6,8 +7,36 @@ namespace Incidents.Api.Security.Integrity;
 /// <summary>Where an incident's chain first fails, and why.</summary>
 public sealed record BrokenLink(Guid IncidentId, long Version, string? EventType, string Reason, string? ExpectedHash, string? StoredHash);
 
-/// <summary>The outcome of a verification: how much was checked and the first broken link, if any.</summary>
-public sealed record IntegrityReport(bool Ok, int Streams, long Events, BrokenLink? FirstBroken, string? Next);
+/// <summary>What the verification reports about one stream (<see cref="FindingKinds"/>).</summary>
+public sealed record IntegrityFinding(string Kind, Guid StreamId, long? Version, string? EventType, string Reason, string? ExpectedHash,
+    string? StoredHash, DateTimeOffset? Created)
+{
+    public static IntegrityFinding BrokenChain(BrokenLink link) =>
+        new(FindingKinds.BrokenChain, link.IncidentId, link.Version, link.EventType, link.Reason, link.ExpectedHash, link.StoredHash, null);
+
+    public static IntegrityFinding EmptyStream(Guid id, DateTimeOffset created, int tombstones) =>
+        new(FindingKinds.EmptyStream, id, 0, null,
+            "A stream with no events and no chain: not an incident, a drill or a report, and not a sign of tampering. Marten writes "
+            + "one (its tombstone stream, a new id per process) when a save that appends events fails, e.g. a lost concurrent write."
+            + (tombstones > 0 ? $" It holds {tombstones} tombstone(s): Marten's fillers for sequence numbers of the failed save." : ""),
+            null, null, created);
+}
+
+public static class FindingKinds
+{
+    /// <summary>A chain that does not hold: an event changed, removed or added behind the API's back. Makes the answer not ok.</summary>
+    public const string BrokenChain = "broken-chain";
+
+    /// <summary>A stream without events of this system and without a chain (see <see cref="ChainVerifier.IsEmptyStream"/>).</summary>
+    public const string EmptyStream = "empty-stream";
+}
+
+/// <summary>
+/// The outcome of a verification: how much was checked, every finding (in stream id order) and the first broken link,
+/// if any. <see cref="Ok"/> is false when a chain is broken; empty streams are reported but are not tampering.
+/// </summary>
+public sealed record IntegrityReport(bool Ok, int Streams, long Events, BrokenLink? FirstBroken, IReadOnlyList<IntegrityFinding> Findings,
+    string? Next);
 
 /// <summary>Recomputes the chain from the events as PostgreSQL holds them and compares it link by link.</summary>
 public static class ChainVerifier
@@ -15,80 +44,114 @@ public static class ChainVerifier
     public const int DefaultPageSize = 500;
     public const int MaxPageSize = 5000;
 
-    /// <summary>One incident; null when it has no events.</summary>
+    /// <summary>One incident; null when it has no events (of this system).</summary>
     public static async Task<IntegrityReport?> VerifyStreamAsync(IQuerySession session, Guid id, CancellationToken ct)
     {
         // The head first: it only moves forward, in the same transaction as the events, so events read after it are at
         // least as new. A writer appending meanwhile cannot make a sound chain look broken.
-        var head = (await HeadsAsync(session, [id], ct)).GetValueOrDefault(id);
+        var head = (await LoadHeadsAsync(session, [id], ct)).GetValueOrDefault(id);
         var events = await session.Events.FetchStreamAsync(id, token: ct);
-        if (events.Count == 0)
+        if (events.All(IsTombstone))
         {
             return null;
         }
 
         var broken = Verify(id, events, head);
-        return new IntegrityReport(broken is null, 1, events.Count, broken, null);
+        return new IntegrityReport(broken is null, 1, events.Count, broken, broken is null ? [] : [IntegrityFinding.BrokenChain(broken)], null);
     }
 
     /// <summary>
     /// A page of the whole store: up to <paramref name="limit"/> streams in id order after <paramref name="after"/>.
-    /// Stops at the first broken link. <see cref="IntegrityReport.Next"/> is the id to continue after, when there is more.
+    /// Checks every stream of the page, whatever it finds; <see cref="IntegrityReport.Next"/> is the id to continue after,
+    /// when there is more.
     /// </summary>
     public static async Task<IntegrityReport> VerifyPageAsync(IQuerySession session, Guid? after, int limit, CancellationToken ct)
     {
-        var ids = (await session.AdvancedSql.QueryAsync<Guid>(
-            $"select id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id > ? order by id limit ?",
-            ct, after ?? Guid.Empty, limit + 1)).ToList();
-        var page = ids.Take(limit).ToArray();
-        if (page.Length == 0)
+        var rows = (await session.AdvancedSql.QueryAsync<string>(
+            "select json_build_object('id', id, 'version', version, 'type', type, 'created', created)::text "
+            + $"from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id > ? order by id limit ?",
+            ct, after ?? Guid.Empty, limit + 1)).Select(row => JsonSerializer.Deserialize<StreamRow>(row, RowJson)!).ToList();
+        var page = rows.Take(limit).ToList();
+        if (page.Count == 0)
         {
-            return new IntegrityReport(true, 0, 0, null, null);
+            return new IntegrityReport(true, 0, 0, null, [], null);
         }
 
-        var heads = await HeadsAsync(session, page, ct);
+        var ids = page.Select(r => r.Id).ToArray();
+        var heads = await LoadHeadsAsync(session, ids, ct);
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => page.Contains(e.StreamId))
+            .Where(e => ids.Contains(e.StreamId))
             .OrderBy(e => e.StreamId).ThenBy(e => e.Version)
             .ToListAsync(ct);
         var byStream = events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => (IReadOnlyList<IEvent>)g.ToList());
 
         var count = 0L;
-        var streams = 0;
-        foreach (var id in page)
+        var findings = new List<IntegrityFinding>();
+        BrokenLink? firstBroken = null;
+        foreach (var row in page)
         {
-            var stream = byStream.GetValueOrDefault(id, []);
-            streams++;
-            count += stream.Count;
-            if (Verify(id, stream, heads.GetValueOrDefault(id)) is { } broken)
+            var stream = byStream.GetValueOrDefault(row.Id, []);
+            var head = heads.GetValueOrDefault(row.Id);
+            if (IsEmptyStream(row, stream, head))
             {
-                return new IntegrityReport(false, streams, count, broken, null);
+                // Not tampering, and no reason to stop: the streams after it are checked as usual.
+                findings.Add(IntegrityFinding.EmptyStream(row.Id, row.Created, stream.Count));
+                continue;
+            }
+
+            count += stream.Count;
+            if (Verify(row.Id, stream, head) is { } broken)
+            {
+                firstBroken ??= broken;
+                findings.Add(IntegrityFinding.BrokenChain(broken));
             }
         }
 
-        return new IntegrityReport(true, streams, count, null, ids.Count > limit ? page[^1].ToString() : null);
+        return new IntegrityReport(firstBroken is null, page.Count, count, firstBroken, findings,
+            rows.Count > limit ? page[^1].Id.ToString() : null);
     }
 
     /// <summary>
-    /// The recorded heads of these streams: an incident's or a drill's from its document (the version and hash of its
-    /// last event), any other stream's from its <see cref="IncidentChainHead"/>.
+    /// The chain heads of these streams, by stream id: the one place that knows where a head is kept. An incident's or a
+    /// drill's is in its own document (the version and hash of its last event); any other stream's in its
+    /// <see cref="IncidentChainHead"/>. A stream without a head is missing from the answer.
     /// </summary>
-    private static async Task<Dictionary<Guid, IncidentChainHead>> HeadsAsync(IQuerySession session, Guid[] ids, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
+        CancellationToken ct)
     {
         var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, ids)).ToDictionary(h => h.Id);
         // A document written before it carried the head (empty hash) leaves the head document of that time in charge.
-        foreach (var incident in (await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids)).Where(d => d.ChainHash.Length > 0))
+        foreach (var incident in (await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids))
+                     .Where(d => d.ChainHash.Length > 0))
         {
             heads[incident.Id] = new IncidentChainHead { Id = incident.Id, Version = incident.Version, Hash = incident.ChainHash };
         }
 
-        foreach (var drill in (await session.LoadManyAsync<global::Incidents.Projections.Drills.DrillDetails>(ct, ids)).Where(d => d.ChainHash.Length > 0))
+        foreach (var drill in (await session.LoadManyAsync<global::Incidents.Projections.Drills.DrillDetails>(ct, ids))
+                     .Where(d => d.ChainHash.Length > 0))
         {
             heads[drill.Id] = new IncidentChainHead { Id = drill.Id, Version = drill.Version, Hash = drill.ChainHash };
         }
 
         return heads;
     }
+
+    /// <summary>A stream's row in <c>mt_streams</c>, as far as verification needs it.</summary>
+    internal sealed record StreamRow(Guid Id, long Version, string? Type, DateTimeOffset Created);
+
+    private static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// A stream that holds nothing of this system: version 0, no aggregate type, no chain head, and no events but Marten's
+    /// tombstones. Marten's tombstone stream looks exactly like this: when a save that appends events fails (it lost a
+    /// concurrent write, say), Marten inserts that stream's row — its id is random, one per process — and tombstones for
+    /// any sequence numbers the failed save had drawn. Every stream this system writes has events and a chain head, so an
+    /// incident whose events were removed is still judged by its head.
+    /// </summary>
+    internal static bool IsEmptyStream(StreamRow row, IReadOnlyList<IEvent> events, IncidentChainHead? head) =>
+        row.Version == 0 && row.Type is null && head is null && events.All(IsTombstone);
+
+    private static bool IsTombstone(IEvent e) => e.Data is Tombstone;
 
     /// <summary>The first link of one stream that does not hold, or null when the whole chain holds.</summary>
     public static BrokenLink? Verify(Guid id, IReadOnlyList<IEvent> events, IncidentChainHead? head)

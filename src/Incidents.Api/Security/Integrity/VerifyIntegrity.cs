@@ -20,7 +20,10 @@ public static class VerifyIntegrityEndpoints
             ? TypedResults.Ok(report)
             : Problems.From(http, IncidentErrors.NotFound(id));
 
-    /// <summary>Recomputes the chains of the whole store, a page of incidents at a time (<c>after</c>, <c>limit</c>).</summary>
+    /// <summary>
+    /// Recomputes the chains of the whole store, a page of streams at a time (<c>after</c>, <c>limit</c>): every finding of
+    /// the page (broken chains, empty streams), the first broken link, and the next page.
+    /// </summary>
     [WolverineGet("/api/v1/integrity", OperationId = "verifyStoreIntegrity")]
     [Authorize(Policy = Policies.VerifyIntegrity)]
     [Tags("Integrity")]
