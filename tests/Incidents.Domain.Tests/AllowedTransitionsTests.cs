@@ -42,6 +42,24 @@ public sealed class AllowedTransitionsTests
     }
 
     [Fact]
+    public void a_report_of_a_class_with_an_escalation_chain_pages_level_1_in_the_same_decision()
+    {
+        var chain = Domain.Escalation.EscalationPolicy.ContractDefault.For(IncidentClass.Outage);
+        var command = ReportCommand(IncidentClass.Outage, by: Someone) with { Escalation = chain };
+
+        var decision = IncidentDecider.Decide(command, null, Now);
+
+        decision.Events.Count.ShouldBe(2);
+        decision.Events[0].ShouldBeOfType<IncidentReported>();
+        var level1 = decision.Events[1].ShouldBeOfType<Domain.Escalation.EscalationLevelRaised>();
+        level1.Level.ShouldBe(1);
+        level1.Reason.ShouldBe(Domain.Escalation.EscalationReason.Opened);
+        level1.Recipients.ShouldBe(chain!.Levels[0].Recipients);
+        level1.At.ShouldBe(Now);
+        level1.NextAt.ShouldBe(Now + chain.Levels[0].Wait);
+    }
+
+    [Fact]
     public void a_drill_is_reported_as_a_drill_with_its_drill_reference()
     {
         var drillId = Guid.Parse("d1d1d1d1-0000-4000-8000-000000000001");
