@@ -1,4 +1,3 @@
-using Incidents.Api.Drills.Starting;
 using Incidents.Api.Http;
 using Incidents.Api.Security.Integrity;
 using Incidents.Domain.Drills;

@@ -16,13 +16,6 @@ using Wolverine.Http;
 
 namespace Incidents.Api.Drills.Starting;
 
-/// <summary>
-/// A hint that a drill is planned to start at <see cref="PlannedStart"/>: a durable scheduled message (stored in
-/// PostgreSQL, survives restarts, handled once across nodes). The handler trusts the stream, not the hint: it starts
-/// the drill only if it is still scheduled for exactly that start, so duplicated or stale timers do no harm.
-/// </summary>
-public sealed record DrillStartDue(Guid DrillId, DateTimeOffset PlannedStart);
-
 public static class DrillStartDueHandler
 {
     public static async Task Handle(DrillStartDue due, IDocumentSession session, IMessageBus bus, TimeProvider clock,

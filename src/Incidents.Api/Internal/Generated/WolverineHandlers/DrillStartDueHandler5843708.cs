@@ -7,16 +7,16 @@ using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: DrillStartDueHandler2070952632
+    // START: DrillStartDueHandler5843708
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class DrillStartDueHandler2070952632 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class DrillStartDueHandler5843708 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly Incidents.Api.Escalation.EscalationPolicyProvider _escalationPolicyProvider;
         private readonly Incidents.Api.Sla.SlaPolicyProvider _slaPolicyProvider;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public DrillStartDueHandler2070952632(Incidents.Api.Escalation.EscalationPolicyProvider escalationPolicyProvider, Incidents.Api.Sla.SlaPolicyProvider slaPolicyProvider, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public DrillStartDueHandler5843708(Incidents.Api.Escalation.EscalationPolicyProvider escalationPolicyProvider, Incidents.Api.Sla.SlaPolicyProvider slaPolicyProvider, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _escalationPolicyProvider = escalationPolicyProvider;
             _slaPolicyProvider = slaPolicyProvider;
@@ -29,7 +29,7 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
-            var drillStartDue = (Incidents.Api.Drills.Starting.DrillStartDue)context.Envelope.Message;
+            var drillStartDue = (Incidents.Api.Drills.DrillStartDue)context.Envelope.Message;
 
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "Incidents.Api.Drills.Starting.DrillStartDueHandler");
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Incidents.Api.Drills.Starting.DrillStartDueHandler");
@@ -39,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: DrillStartDueHandler2070952632
+    // END: DrillStartDueHandler5843708
     
     
 }

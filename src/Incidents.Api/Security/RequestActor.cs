@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using Incidents.Api.Security;
+using Incidents.Api.Http;
 using Incidents.Domain;
 
-namespace Incidents.Api.Http;
+namespace Incidents.Api.Security;
 
 /// <summary>
 /// Who is acting: the signed-in user of the bearer token. The id comes from the <c>sub</c> claim, the display name from
