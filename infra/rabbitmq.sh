@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local RabbitMQ for dev/tests, from the Debian package (no Docker).
 #   infra/rabbitmq.sh up|down|status
+#   infra/rabbitmq.sh vhost NAME [USER]   create virtual host NAME if missing, give USER (default guest) all rights
 # AMQP on 127.0.0.1:5672, management UI on http://127.0.0.1:15672 (guest/guest,
 # which RabbitMQ only accepts from loopback - dev only).
 # Data (mnesia) and logs: <repo>/.data/rabbitmq/{mnesia,log}.
@@ -140,6 +141,23 @@ cmd_status() {
     return $rc
 }
 
+# vhost NAME [USER]: an isolated virtual host (benchmarks, tests) next to the development one, "/". Idempotent; safe to
+# call concurrently (a lost add_vhost race is fine as long as the vhost exists afterwards). The broker must be up.
+has_vhost() { rmqctl 30 list_vhosts --quiet --no-table-headers name 2>/dev/null | grep -qxF "$1"; }
+cmd_vhost() {
+    local name=${1:-} user=${2:-guest}
+    [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$ ]] ||
+        die "usage: $0 vhost NAME [USER]  (NAME: letters, digits, . _ -; never the development vhost /)"
+    installed || die "rabbitmqctl not found"
+    port_open "$RMQ_HOST" "$RMQ_PORT" || die "RabbitMQ is not running ($0 up)"
+    if ! has_vhost "$name"; then
+        rmqctl 30 add_vhost "$name" >/dev/null 2>&1 || has_vhost "$name" || die "rabbitmqctl add_vhost $name failed"
+        log "created vhost $name"
+    fi
+    rmqctl 30 set_permissions -p "$name" "$user" '.*' '.*' '.*' >/dev/null ||
+        die "rabbitmqctl set_permissions -p $name $user failed"
+}
+
 case "${1:-}" in
     up | down) lock_and_reexec rabbitmq "$0" "$@" ;;
 esac
@@ -147,5 +165,6 @@ case "${1:-}" in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    vhost) shift; cmd_vhost "$@" ;;
+    *) echo "usage: $0 up|down|status|vhost NAME [USER]" >&2; exit 2 ;;
 esac
