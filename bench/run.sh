@@ -112,7 +112,7 @@ NCPU=$(nproc)
 api_threads() { # PID -> "P tid jit|gc ticks" for the API's JIT and GC threads (a subset of "api")
   local t line comm rest kind
   for t in /proc/"$1"/task/[0-9]*/stat; do
-    IFS= read -r line <"$t" 2>/dev/null || continue
+    IFS= read -r line 2>/dev/null <"$t" || continue
     comm=${line#*(}
     comm=${comm%)*}
     case "$comm" in
@@ -130,7 +130,7 @@ api_threads() { # PID -> "P tid jit|gc ticks" for the API's JIT and GC threads (
 cpu_snapshot() { # -> lines "P pid group ticks", then "M busy idle uptime_s"
   local f line comm rest group title
   for f in /proc/[0-9]*/stat; do
-    IFS= read -r line <"$f" 2>/dev/null || continue
+    IFS= read -r line 2>/dev/null <"$f" || continue
     comm=${line#*(}
     comm=${comm%)*}
     f=${f#/proc/}
