@@ -17,6 +17,9 @@ case "${1:-}" in -h | --help) sed -n '2,11p' "$0"; exit 0 ;; esac
 if [[ -f "$REPO/infra/services.sh" ]]; then
   bash "$REPO/infra/services.sh" up >&2
   eval "$(bash "$REPO/infra/services.sh" env)"
+  # Its own RabbitMQ vhost, never the development one "/" (issue #16); its own database is created by the program.
+  bash "$REPO/infra/rabbitmq.sh" vhost incidents_kpibench >&2
+  export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:5672/incidents_kpibench"
 fi
 dotnet build "$BENCH_DIR/Incidents.KpiBench" -c Release -nologo -v quiet >&2
 BIN="$BENCH_DIR/Incidents.KpiBench/bin/Release/net10.0/Incidents.KpiBench.dll"

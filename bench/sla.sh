@@ -24,6 +24,9 @@ done
 
 bash "$REPO/infra/services.sh" up >&2
 eval "$(bash "$REPO/infra/services.sh" env)"
+# Its own RabbitMQ vhost, never the development one "/" (issue #16); its own database is created by the program.
+bash "$REPO/infra/rabbitmq.sh" vhost incidents_sla_bench >&2
+export ConnectionStrings__RabbitMq="amqp://guest:guest@127.0.0.1:5672/incidents_sla_bench"
 dotnet build "$BENCH_DIR/Incidents.SlaBench" -c Release -nologo -v quiet >&2
 BIN="$BENCH_DIR/Incidents.SlaBench/bin/Release/net10.0/Incidents.SlaBench.dll"
 

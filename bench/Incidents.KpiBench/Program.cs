@@ -29,12 +29,23 @@ internal static class KpiBenchmark
     private const string Database = "incidents_kpibench";
     private const string SigningKey = "incidents-kpi-benchmark-signing-key-not-a-secret-0001";
 
+    /// <summary>True for the development vhost "/" (an empty path, "/" or "/%2F").</summary>
+    private static bool IsDevelopmentVhost(string amqpUri) =>
+        Uri.UnescapeDataString(new Uri(amqpUri).AbsolutePath.TrimStart('/')) is "" or "/";
+
     public static async Task<int> Main(string[] args)
     {
         var options = BenchArgs.Parse(args);
         var adminConnection = Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
             ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents";
-        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/";
+        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/incidents_kpibench";
+        if (IsDevelopmentVhost(rabbit))
+        {
+            // Isolation (issue #16): a benchmark never publishes into the development system's vhost "/".
+            Console.Error.WriteLine("ConnectionStrings__RabbitMq names the development vhost \"/\"; use a vhost of its own, e.g. amqp://guest:guest@127.0.0.1:5672/incidents_kpibench (bench/kpi.sh creates it with infra/rabbitmq.sh vhost incidents_kpibench).");
+            return 64;
+        }
+
         var benchConnection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = Database }.ConnectionString;
         var seeded = options.Reuse && await CountAsync(adminConnection, benchConnection) == options.Incidents;
         if (!seeded)

@@ -17,6 +17,10 @@ namespace Incidents.SlaBench;
 
 internal static class SlaBenchmark
 {
+    /// <summary>True for the development vhost "/" (an empty path, "/" or "/%2F").</summary>
+    private static bool IsDevelopmentVhost(string amqpUri) =>
+        Uri.UnescapeDataString(new Uri(amqpUri).AbsolutePath.TrimStart('/')) is "" or "/";
+
     public static async Task<int> Main(string[] args)
     {
         // Usage: Incidents.SlaBench --incidents 10000 --spread 60 --target 90 --label "10k running clocks"
@@ -25,7 +29,14 @@ internal static class SlaBenchmark
         var options = Args.Parse(args);
         var adminConnection = Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
             ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents";
-        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/";
+        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/incidents_sla_bench";
+        if (IsDevelopmentVhost(rabbit))
+        {
+            // Isolation (issue #16): a benchmark never publishes into the development system's vhost "/".
+            Console.Error.WriteLine("ConnectionStrings__RabbitMq names the development vhost \"/\"; use a vhost of its own, e.g. amqp://guest:guest@127.0.0.1:5672/incidents_sla_bench (bench/sla.sh creates it with infra/rabbitmq.sh vhost incidents_sla_bench).");
+            return 64;
+        }
+
         const string database = "incidents_sla_bench";
         var benchConnection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
 
