@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Incidents.Api.Clocks;
+using Incidents.Api.Drills;
 using Incidents.Api.Drills.Injecting;
 using Incidents.Api.Drills.Starting;
 using Incidents.Api.Escalation;
