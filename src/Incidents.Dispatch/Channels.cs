@@ -150,7 +150,7 @@ public sealed class SmsSender(IHttpClientFactory http, IOptions<DispatchOptions>
         var sms = options.Value.Sms;
         using var request = new HttpRequestMessage(HttpMethod.Post, sms.Url)
         {
-            Content = JsonContent.Create(new { phone = delivery.Address, text = delivery.Message.Subject }),
+            Content = JsonContent.Create(new { phone = delivery.Address, text = delivery.Message.Short }),
         };
         if (!string.IsNullOrEmpty(sms.ApiKey))
         {

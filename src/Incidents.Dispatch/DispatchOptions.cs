@@ -16,6 +16,12 @@ public sealed class DispatchOptions
     /// <summary>Base of the link in every message: {LinkBase}/{incidentId}.</summary>
     public string LinkBase { get; set; } = "http://127.0.0.1:5080/api/v1/incidents";
 
+    /// <summary>The service's time zone: every time in a message is given in it, with the zone named (IANA id).</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The time zone <see cref="TimeZone"/> names (validated at start).</summary>
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
     /// <summary>Language when a person has none: zh-CN (default) or en.</summary>
     public string DefaultLanguage { get; set; } = "zh-CN";
 
@@ -116,6 +122,11 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
         if (options.DefaultLanguage is not ("zh-CN" or "en"))
         {
             errors.Add("Dispatch:DefaultLanguage must be zh-CN or en.");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? "", out _))
+        {
+            errors.Add($"Dispatch:TimeZone '{options.TimeZone}' is not a time zone this machine knows (use an IANA id such as Asia/Shanghai).");
         }
 
         if (options.RetryLimit is < 0 or > 20)

@@ -39,8 +39,8 @@ public sealed record Notice(
             $"warning:{m.Stage}:{m.Threshold:0.##}", m.WarnedAt);
 }
 
-/// <summary>A rendered message in one language.</summary>
-public sealed record RenderedMessage(string Subject, string Body);
+/// <summary>A rendered message in one language: subject and body for mail and chat, <see cref="Short"/> for SMS.</summary>
+public sealed record RenderedMessage(string Subject, string Body, string Short = "");
 
 /// <summary>Templates in Simplified Chinese (default) and English. Drill messages start with the drill mark.</summary>
 public static class Templates
@@ -66,14 +66,21 @@ public static class Templates
         ["outage"] = "服务中断", ["fault"] = "故障", ["major-event"] = "重大事件", ["security-event"] = "安全事件",
     };
 
-    public static RenderedMessage Render(Notice notice, string language, string linkBase)
+    /// <summary>One SMS segment of Chinese text (UCS-2) holds 70 characters.</summary>
+    public const int SmsLength = 70;
+
+    /// <summary>
+    /// The message for one notice: times in the service's time zone with the zone named, the clock's state in words, a
+    /// link to the incident; and a short form for SMS that fits one segment.
+    /// </summary>
+    public static RenderedMessage Render(Notice notice, string language, string linkBase, TimeZoneInfo zone)
     {
         var english = language == "en";
         var names = TriggerNames.GetValueOrDefault(notice.Trigger, (notice.Trigger, notice.Trigger));
         var what = english ? names.Item2 : names.Item1;
         if (notice.Trigger == NotificationTriggers.Escalated && notice.ClockState.Split(':') is [_, var level, ..])
         {
-            what += " " + level;
+            what += " " + level.Split('/')[0];
         }
 
         var cls = english ? notice.Class : ClassNamesZh.GetValueOrDefault(notice.Class, notice.Class);
@@ -83,10 +90,21 @@ public static class Templates
         var subject = english
             ? $"{mark}[{what}] {cls} - {notice.AffectedSystem}: {title}"
             : $"{mark}【{what}】{cls} - {notice.AffectedSystem}：{title}";
-        var at = notice.At.ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
+        var local = TimeZoneInfo.ConvertTime(notice.At, zone);
+        var offset = local.Offset >= TimeSpan.Zero ? $"+{local.Offset:hh\\:mm}" : $"-{local.Offset:hh\\:mm}";
+        var at = local.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var status = StatusWords.Describe(notice.ClockState, english);
         var body = english
-            ? $"{mark}{what}: {title}\nClass: {cls}\nSystem: {notice.AffectedSystem}\nClock: {notice.ClockState}\nAt: {at}\nLink: {link}\n"
-            : $"{mark}{what}：{title}\n类别：{cls}\n系统：{notice.AffectedSystem}\n时限状态：{notice.ClockState}\n时间：{at}\n链接：{link}\n";
-        return new RenderedMessage(subject, body);
+            ? $"{mark}{what}: {title}\nClass: {cls}\nSystem: {notice.AffectedSystem}\nStatus: {status}\nAt: {at} (UTC{offset}, {zone.Id})\nLink: {link}\n"
+            : $"{mark}{what}：{title}\n类别：{cls}\n系统：{notice.AffectedSystem}\n状态：{status}\n时间：{at}（UTC{offset}，{zone.Id}）\n链接：{link}\n";
+        var shortAt = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var sms = english
+            ? $"{(notice.IsDrill ? "[DRILL]" : "")}[{what}] {notice.AffectedSystem}: {status} {shortAt}"
+            : $"{(notice.IsDrill ? "【演练】" : "")}【{what}】{notice.AffectedSystem}：{status} {shortAt}";
+        return new RenderedMessage(subject, body, Fit(sms, SmsLength));
     }
+
+    /// <summary>Cuts text to <paramref name="length"/> characters, marking the cut with an ellipsis.</summary>
+    public static string Fit(string text, int length) =>
+        text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

@@ -32,7 +32,7 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             }
 
             var language = string.IsNullOrEmpty(person.Language) ? settings.DefaultLanguage : person.Language;
-            var message = Templates.Render(notice, language, settings.LinkBase);
+            var message = Templates.Render(notice, language, settings.LinkBase, settings.Zone);
             if (!string.IsNullOrEmpty(person.Email))
             {
                 yield return new Delivery(key, person, "email", person.Email, null, message, notice);

@@ -27,7 +27,8 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
         mail.Subject.ShouldStartWith($"【新事件】服务中断 - {DispatchFixture.System("outage")}：");
         mail.Subject.ShouldNotContain(Templates.DrillMark);
         mail.TextBody!.ShouldContain($"/api/v1/incidents/{id}");
-        mail.TextBody!.ShouldContain("时限状态");
+        mail.TextBody!.ShouldContain("状态：计时中，待响应");
+        mail.TextBody!.ShouldContain("（UTC+08:00，Asia/Shanghai）", Case.Sensitive, "times are in the service's time zone, named");
 
         var call = await Eventually.GetAsync(() => Task.FromResult(dispatch.Webhooks.Where(w => w.Path == "/ok" && w.Body.Contains(id.ToString())).ToList()),
             c => c.Count >= 1, Wait, "the webhook");
@@ -148,7 +149,8 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
 
         var mail = (await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)), m => m.Count >= 1, Wait, "the mail"))[0];
         mail.Subject.ShouldBe($"[New incident] security-event - {DispatchFixture.System("security")}: Intrusion detected");
-        mail.TextBody!.ShouldContain("Clock: running");
+        mail.TextBody!.ShouldContain("Status: clock running, awaiting acknowledgement");
+        mail.TextBody!.ShouldContain("(UTC+08:00, Asia/Shanghai)");
     }
 
     [Fact]
@@ -173,11 +175,13 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
         sms.Signature.ShouldBe("Bearer tests-sms-key");
         var text = JsonDocument.Parse(sms.Body).RootElement;
         text.GetProperty("phone").GetString().ShouldBe("+8613800000000");
-        text.GetProperty("text").GetString().ShouldBe($"【事件升级 L2】安全事件 - {system}：Settlement down");
+        var sent = text.GetProperty("text").GetString()!;
+        sent.ShouldStartWith($"【事件升级 L2】{system}：升级至第 2 级");
+        sent.Length.ShouldBeLessThanOrEqualTo(Templates.SmsLength, "one SMS segment");
 
         var feishu = JsonDocument.Parse(dispatch.Webhooks.Single(w => w.Path == "/feishu" && w.Body.Contains(system)).Body).RootElement;
         feishu.GetProperty("msg_type").GetString().ShouldBe("text");
-        feishu.GetProperty("content").GetProperty("text").GetString()!.ShouldContain("时限状态：escalated:L2:project manager:not-acknowledged");
+        feishu.GetProperty("content").GetProperty("text").GetString()!.ShouldContain("状态：升级至第 2 级（project manager），原因：无人响应");
 
         var mail = dispatch.MailsFor(id).ShouldHaveSingleItem();
         mail.Subject.ShouldBe($"[Escalation L2] security-event - {system}: Settlement down");
