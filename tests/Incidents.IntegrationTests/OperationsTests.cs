@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Incidents.Api.Configuration;
 using Incidents.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.OpenApi;
 
 namespace Incidents.IntegrationTests;
 
@@ -230,6 +233,150 @@ public sealed class OperationsTests(ApiFixture api)
             .ToList();
 
         generated.ShouldBeEmpty("operations whose summary/description in /docs is the generated handler's class name");
+    }
+
+    [Fact]
+    public async Task every_operation_parameter_and_tag_is_described_in_words()
+    {
+        var document = await OpenApiAsync();
+        var declaredTags = document["tags"]!.AsArray()
+            .ToDictionary(t => t!["name"]!.GetValue<string>(), t => t!["description"]?.GetValue<string>());
+        var missing = new List<string>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var name = $"{method.ToUpperInvariant()} {path}";
+                foreach (var key in new[] { "summary", "description" })
+                {
+                    if (string.IsNullOrWhiteSpace(operation![key]?.GetValue<string>()))
+                    {
+                        missing.Add($"{name}: {key}");
+                    }
+                }
+
+                foreach (var parameter in operation!["parameters"]?.AsArray() ?? [])
+                {
+                    if (string.IsNullOrWhiteSpace(parameter!["description"]?.GetValue<string>()))
+                    {
+                        missing.Add($"{name}: {parameter["in"]} parameter {parameter["name"]}");
+                    }
+                }
+
+                foreach (var tag in operation["tags"]!.AsArray().Select(t => t!.GetValue<string>()))
+                {
+                    if (string.IsNullOrWhiteSpace(declaredTags.GetValueOrDefault(tag)))
+                    {
+                        missing.Add($"{name}: tag {tag} is not declared with a description");
+                    }
+                }
+            }
+        }
+
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task every_operation_documents_the_refusals_every_endpoint_gives()
+    {
+        var missing = new List<string>();
+        foreach (var (path, item) in (await OpenApiAsync())["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var responses = operation!["responses"]!.AsObject();
+                var expected = method == "post" ? new[] { "401", "403", "429" } : ["401", "403"];
+                missing.AddRange(expected
+                    .Where(status => responses[status]?["content"]?["application/problem+json"] is null)
+                    .Select(status => $"{method.ToUpperInvariant()} {path}: {status}"));
+            }
+        }
+
+        missing.ShouldBeEmpty("without a token every operation answers 401, with a role its policy does not admit 403, " +
+            "and every change is rate limited (429)");
+    }
+
+    [Fact]
+    public async Task every_documented_404_is_a_problem_and_only_operations_on_one_resource_document_it()
+    {
+        foreach (var (path, item) in (await OpenApiAsync())["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (operation!["responses"]!["404"] is { } notFound)
+                {
+                    path.ShouldContain("{id}", Case.Sensitive, $"{method.ToUpperInvariant()} {path} answers 404 only for an unknown resource");
+                    notFound["content"]?["application/problem+json"].ShouldNotBeNull($"{method.ToUpperInvariant()} {path}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task the_document_asks_for_the_bearer_token_once_for_all_and_names_the_problem_types_in_plain_text()
+    {
+        var document = await OpenApiAsync();
+
+        document["security"]!.AsArray().ShouldContain(s => s!.AsObject().ContainsKey("Bearer"),
+            "a top-level requirement, so the reference opens with the bearer scheme selected");
+        var description = document["info"]!["description"]!.GetValue<string>();
+        description.ShouldContain("urn:incidents:problem:");
+        var html = new System.Text.RegularExpressions.Regex("<[A-Za-z/]");
+        var texts = document.ToJsonString();
+        html.IsMatch(description).ShouldBeFalse("a description is Markdown: '<code>' would be read as an HTML tag and vanish");
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                foreach (var key in new[] { "summary", "description" })
+                {
+                    html.IsMatch(operation![key]?.GetValue<string>() ?? "").ShouldBeFalse($"{method.ToUpperInvariant()} {path} {key}");
+                }
+            }
+        }
+
+        texts.ShouldNotContain("127.0.0.1:5080");
+    }
+
+    [Fact]
+    public void the_server_is_the_configured_url_or_else_the_host_that_served_the_document()
+    {
+        var configured = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["OpenApi:ServerUrl"] = "https://incidents.example.org/" })
+            .Build();
+        var document = new OpenApiDocument { Info = new OpenApiInfo(), Servers = [new OpenApiServer { Url = "http://127.0.0.1:5080/" }] };
+
+        OpenApiDocumentation.DescribeDocument(document, configured);
+
+        document.Servers!.Select(s => s.Url).ShouldBe(["https://incidents.example.org"]);
+
+        var unconfigured = new ConfigurationBuilder().Build();
+        document = new OpenApiDocument { Info = new OpenApiInfo(), Servers = [new OpenApiServer { Url = "http://10.0.0.7:5080/" }] };
+
+        OpenApiDocumentation.DescribeDocument(document, unconfigured);
+
+        document.Servers!.Select(s => s.Url).ShouldBe(["http://10.0.0.7:5080"]);
+    }
+
+    /// <summary>
+    /// Writes the document to artifacts/openapi.json at the repository root, where scripts/test.sh lints it with Spectral
+    /// (spectral:oas) after the tests ran: the reference is checked as clients see it, from the running API.
+    /// </summary>
+    [Fact]
+    public async Task the_openapi_document_is_written_for_the_linter()
+    {
+        var response = await api.Client().Http.GetAsync("/openapi/v1.json");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Incidents.sln")))
+        {
+            root = root.Parent;
+        }
+
+        root.ShouldNotBeNull("the repository root (Incidents.sln) above the test output");
+        var file = Path.Combine(root.FullName, "artifacts", "openapi.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

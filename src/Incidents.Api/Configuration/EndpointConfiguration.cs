@@ -1,6 +1,6 @@
 using Incidents.Api.Http;
-using Incidents.Api.Incidents;
 using Incidents.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -9,8 +9,10 @@ namespace Incidents.Api.Configuration;
 public static class EndpointConfiguration
 {
     /// <summary>
-    /// Every lifecycle step (<c>POST /api/v1/incidents/{id}/...</c>) answers the same way: the updated incident with its
-    /// new ETag, or a problem. Declared once here for the OpenAPI document instead of on each endpoint.
+    /// What every endpoint does alike, and therefore answers alike, is declared here once; what an endpoint answers for
+    /// its own reasons it declares itself (<c>[ProducesResponseType]</c>, <see cref="StepResponsesAttribute{TResource}"/>).
+    /// Every endpoint needs a signed-in user (401) of a role its policy admits (403, docs/security.md); every change is
+    /// rate limited per user (429).
     /// </summary>
     public static void ConfigureIncidentEndpoints(this WolverineHttpOptions http)
     {
@@ -18,29 +20,16 @@ public static class EndpointConfiguration
         {
             if (chain.HttpMethods.Contains("POST"))
             {
-                // Every change is rate limited per user (docs/security.md).
                 chain.Metadata.RequireRateLimiting(SecurityConfiguration.WritesRateLimit);
-                chain.Metadata
-                    .Produces<ProblemDetails>(StatusCodes.Status403Forbidden, Problems.ContentType)
-                    .Produces<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType);
+                chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType);
             }
 
             chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status401Unauthorized, Problems.ContentType);
-
-            var route = chain.RoutePattern?.RawText ?? "";
-            if (!chain.HttpMethods.Contains("POST") || !route.StartsWith("/api/v1/incidents/{id}", StringComparison.Ordinal))
+            if (chain.Method.Method.GetCustomAttributes(typeof(AuthorizeAttribute), inherit: true)
+                .OfType<AuthorizeAttribute>().Any(a => a.Policy is not null))
             {
-                return;
+                chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status403Forbidden, Problems.ContentType);
             }
-
-            chain.Metadata
-                .WithTags("Incidents")
-                .Produces<IncidentResource>(StatusCodes.Status200OK)
-                .Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)
-                .Produces<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)
-                .Produces<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)
-                .Produces<ProblemDetails>(StatusCodes.Status412PreconditionFailed, Problems.ContentType)
-                .Produces<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType);
         });
     }
 }

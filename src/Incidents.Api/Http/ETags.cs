@@ -5,6 +5,13 @@ namespace Incidents.Api.Http;
 /// <summary>ETags are the incident stream's version: <c>"7"</c>. Writes may send it back as <c>If-Match</c>.</summary>
 public static class ETags
 {
+    /// <summary>What the API reference says about <c>If-Match</c> on a step.</summary>
+    public const string IfMatchDescription =
+        "The ETag (version) of the resource as read, e.g. \"3\": the step is refused with 412 when it has changed since. Absent or *: no check.";
+
+    /// <summary>What the API reference says about <c>If-None-Match</c> on a read.</summary>
+    public const string IfNoneMatchDescription = "The ETag last seen: 304 Not Modified, without a body, when the resource is unchanged.";
+
     public static string For(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>Parses If-Match. Absent or <c>*</c>: no expectation. Unparseable: <c>Invalid</c>.</summary>

@@ -48,28 +48,37 @@ public sealed record KpiCsvRow(string Figure, string Scope, double? Value, doubl
 
 public static class GetKpisEndpoint
 {
-    /// <summary>KPIs for a period (year, month or day in the service's time zone) with filters.</summary>
     [WolverineGet("/api/v1/kpis", OperationId = "getKpis")]
+    [EndpointSummary("KPIs for a period")]
+    [EndpointDescription("Supervisor KPIs for a year, month or day in the service's time zone: counts, times to each step (mean, p50, p90), " +
+        "SLA attainment per stage, response, resolution and satisfaction rates, availability per system, each with its target and the " +
+        "incidents behind it (docs/kpis.md). Evidence lists (incidentIds, shortfall, missedIncidents, outages) hold at most `evidenceLimit` " +
+        "(100) ids, the first by report time; the figure's own count says how many there are. `evidence=all` (or a `position`) lists " +
+        "every id, computed in memory from the per-incident facts: slower for a large period. A year's p50/p90 without a class or system " +
+        "filter come from histograms: the exact value rounded down to three significant figures (whole seconds below 100 s).")]
     [Authorize(Policy = Policies.ReadKpis)]
-    [Tags("KPIs")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<KpiView>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    public static async Task<IResult> Get([AsParameters] KpiQuery query, HttpContext http, IQuerySession session, TimeProvider clock,
+        IConfiguration configuration)
     {
-        var (view, problem) = await Build(http, session, clock, configuration);
+        var (view, problem) = await Build(query, http, session, clock, configuration);
         return view is null ? problem! : TypedResults.Ok(view);
     }
 
-    /// <summary>The same KPIs as CSV (one line per figure and scope, then one per bucket).</summary>
     [WolverineGet("/api/v1/kpis.csv", OperationId = "getKpisCsv")]
+    [EndpointSummary("KPIs as CSV")]
+    [EndpointDescription("The same figures as CSV: one line per figure and scope, then one per bucket.")]
     [Authorize(Policy = Policies.ReadKpis)]
-    [Tags("KPIs")]
-    [Produces("text/csv")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> GetCsv(HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    public static async Task<IResult> GetCsv([AsParameters] KpiQuery query, HttpContext http, IQuerySession session,
+        TimeProvider clock,
+        IConfiguration configuration)
     {
-        var (view, problem) = await Build(http, session, clock, configuration);
+        var (view, problem) = await Build(query, http, session, clock, configuration);
         if (view is null)
         {
             return problem!;
@@ -103,18 +112,14 @@ public static class GetKpisEndpoint
         return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8");
     }
 
-    public static async Task<(KpiView? View, IResult? Problem)> Build(HttpContext http, IQuerySession session, TimeProvider clock,
-        IConfiguration configuration, string? period = null, bool completeEvidence = false)
+    private static async Task<(KpiView? View, IResult? Problem)> Build(KpiQuery query, HttpContext http, IQuerySession session,
+        TimeProvider clock, IConfiguration configuration)
     {
         var zone = KpiData.Zone(configuration);
         var errors = new Dictionary<string, string[]>();
-        if (KpiData.Parse(http, zone, clock, errors, period) is not { } request)
-        {
-            return (null, Problems.Validation(http, errors));
-        }
-
-        request = completeEvidence ? request with { CompleteEvidence = true } : request;
-        return (await Compute(session, request, zone, clock, http.RequestAborted), null);
+        return query.Read(zone, clock, errors) is { } request
+            ? (await Compute(session, request, zone, clock, http.RequestAborted), null)
+            : (null, Problems.Validation(http, errors));
     }
 
     public static async Task<KpiView> Compute(IQuerySession session, KpiRequest request, TimeZoneInfo zone, TimeProvider clock,

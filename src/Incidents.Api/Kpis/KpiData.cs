@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Incidents.Api.Http;
 using Incidents.Domain.Incidents;
@@ -6,6 +8,7 @@ using Incidents.Domain.Sla;
 using Incidents.Projections.Kpis;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Incidents.Api.Kpis;
 
@@ -14,6 +17,123 @@ namespace Incidents.Api.Kpis;
 /// per-incident facts (the reference computation); otherwise the lists hold the first <see cref="KpiAggregation.EvidenceLimit"/> ids.</remarks>
 public sealed record KpiRequest(KpiPeriod Period, KpiGranularity? By, KpiFilter Filter, long? Position, DateTimeOffset? AsOf,
     bool CompleteEvidence = false);
+
+/// <summary>
+/// The filters of every KPI answer (the KPIs, their CSV and the monthly report), as sent. <see cref="ReadMonth"/> and
+/// <see cref="KpiQuery.Read"/> check them.
+/// </summary>
+public class KpiFilterQuery
+{
+    [FromQuery(Name = "class")]
+    [Description("Classes, repeated or comma-separated: outage, fault, major-event, security-event.")]
+    public List<string>? Class { get; set; }
+
+    [FromQuery(Name = "system")]
+    [Description("Affected system, exact match (at most 200 characters).")]
+    public string? System { get; set; }
+
+    [FromQuery(Name = "drills")]
+    [Description("exclude (default), include or only.")]
+    public string? Drills { get; set; }
+
+    [FromQuery(Name = "position")]
+    [Description("Event-store position of an earlier answer or an issued report: recompute from the events up to it " +
+        "(every evidence list complete).")]
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public string? Position { get; set; }
+
+    [FromQuery(Name = "asOf")]
+    [Description("Judge running clocks at this RFC 3339 instant (default: the period's end, or now).")]
+    public string? AsOf { get; set; }
+
+    /// <summary>
+    /// The monthly report's request: the month named by the route (a bad one is an error naming <c>month</c>), these
+    /// filters, every evidence list complete (the report lists every outage and breach). Null when anything is unreadable.
+    /// </summary>
+    public KpiRequest? ReadMonth(string month, TimeZoneInfo zone, Dictionary<string, string[]> errors)
+    {
+        if (!KpiPeriod.TryParse(month, zone, out var period))
+        {
+            errors["month"] = ["Use a year (2026), a month (2026-11) or a day (2026-11-05)."];
+        }
+
+        return ToRequest(period, null, completeEvidence: true, errors);
+    }
+
+    /// <summary>
+    /// The request over <paramref name="period"/> (null when it was unreadable) with these filters; null when anything
+    /// is unreadable, each named in <paramref name="errors"/>. A position asks for every evidence list complete.
+    /// </summary>
+    protected KpiRequest? ToRequest(KpiPeriod? period, KpiGranularity? by, bool completeEvidence, Dictionary<string, string[]> errors)
+    {
+        var classes = QueryValues.Enums<IncidentClass>(Class, "class", errors);
+        var system = QueryValues.Text(System, "system", 200, errors);
+        var drills = QueryValues.OneOf<DrillFilter>(Drills, "drills", "One of: exclude (default), include, only.", errors) ?? DrillFilter.Exclude;
+        var position = QueryValues.PositiveLong(Position, "position",
+            "An event-store position (a positive whole number) from an earlier answer.", errors);
+        var asOf = QueryValues.Time(AsOf, "asOf", errors);
+        return errors.Count > 0 || period is null
+            ? null
+            : new KpiRequest(period, by, new KpiFilter(period.From, period.To, classes, system, drills), position, asOf,
+                completeEvidence || position is not null);
+    }
+}
+
+/// <summary>A KPI request as sent: a period, its buckets and the evidence wanted, besides the filters.</summary>
+public sealed class KpiQuery : KpiFilterQuery
+{
+    [FromQuery(Name = "period")]
+    [Description("A year (2026), month (2026-11) or day (2026-11-05) in the service's time zone (default: this month).")]
+    public string? Period { get; set; }
+
+    [FromQuery(Name = "by")]
+    [Description("Buckets: day, month or year (not coarser than the period).")]
+    public string? By { get; set; }
+
+    [FromQuery(Name = "evidence")]
+    [Description("capped (default: at most 100 ids per evidence list, exact figures) or all (every id; the complete " +
+        "in-memory computation).")]
+    public string? Evidence { get; set; }
+
+    /// <summary>The request, read; null when anything is unreadable, each named in <paramref name="errors"/>.</summary>
+    public KpiRequest? Read(TimeZoneInfo zone, TimeProvider clock, Dictionary<string, string[]> errors)
+    {
+        var text = string.IsNullOrEmpty(Period)
+            ? KpiPeriod.DayOf(clock.GetUtcNow(), zone).ToString("yyyy-MM", CultureInfo.InvariantCulture)
+            : Period;
+        if (!KpiPeriod.TryParse(text, zone, out var period))
+        {
+            errors["period"] = ["Use a year (2026), a month (2026-11) or a day (2026-11-05)."];
+        }
+
+        var by = QueryValues.OneOf<KpiGranularity>(By, "by", "One of: day, month, year.", errors);
+        var completeEvidence = false;
+        if (!string.IsNullOrEmpty(Evidence))
+        {
+            if (Evidence is "all" or "capped")
+            {
+                completeEvidence = Evidence == "all";
+            }
+            else
+            {
+                errors["evidence"] = [$"One of: capped (default: at most {KpiAggregation.EvidenceLimit} ids per list), all."];
+            }
+        }
+
+        if (ToRequest(period, by, completeEvidence, errors) is not { } request)
+        {
+            return null;
+        }
+
+        if (by is { } coarser && coarser > period.Granularity)
+        {
+            errors["by"] = [$"A {QueryValues.Name(period.Granularity)} cannot be split by {QueryValues.Name(coarser)}."];
+            return null;
+        }
+
+        return request;
+    }
+}
 
 /// <summary>One bucket (day, month or year) of a period: the counts and the attainment, in short.</summary>
 public sealed record KpiBucket(
@@ -41,88 +161,6 @@ public static class KpiData
         TimeZoneInfo.TryFindSystemTimeZoneById(configuration["Kpis:TimeZone"] ?? "", out var zone)
             ? zone
             : TimeZoneInfo.FindSystemTimeZoneById(KpiPeriod.DefaultTimeZone);
-
-    public static KpiRequest? Parse(HttpContext http, TimeZoneInfo zone, TimeProvider clock, Dictionary<string, string[]> errors,
-        string? period = null)
-    {
-        var query = http.Request.Query;
-        var text = period ?? (query["period"].ToString() is { Length: > 0 } p
-            ? p
-            : KpiPeriod.DayOf(clock.GetUtcNow(), zone).ToString("yyyy-MM", CultureInfo.InvariantCulture));
-        if (!KpiPeriod.TryParse(text, zone, out var parsed))
-        {
-            errors[period is null ? "period" : "month"] = ["Use a year (2026), a month (2026-11) or a day (2026-11-05)."];
-        }
-
-        KpiGranularity? by = null;
-        if (query["by"].ToString() is { Length: > 0 } b)
-        {
-            if (Enum.GetValues<KpiGranularity>().FirstOrDefault(g => QueryValues.Name(g) == b) is var g && QueryValues.Name(g) == b)
-            {
-                by = g;
-            }
-            else
-            {
-                errors["by"] = ["One of: day, month, year."];
-            }
-        }
-
-        var classes = QueryValues.Enums<IncidentClass>(query, "class", errors);
-        var system = QueryValues.Text(query, "system", 200, errors);
-        var drills = DrillFilter.Exclude;
-        if (query["drills"].ToString() is { Length: > 0 } d)
-        {
-            if (Enum.GetValues<DrillFilter>().FirstOrDefault(x => QueryValues.Name(x) == d) is var x && QueryValues.Name(x) == d)
-            {
-                drills = x;
-            }
-            else
-            {
-                errors["drills"] = ["One of: exclude (default), include, only."];
-            }
-        }
-
-        long? position = null;
-        if (query["position"].ToString() is { Length: > 0 } pos)
-        {
-            if (long.TryParse(pos, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
-            {
-                position = value;
-            }
-            else
-            {
-                errors["position"] = ["An event-store position (a positive whole number) from an earlier answer."];
-            }
-        }
-
-        var completeEvidence = false;
-        if (query["evidence"].ToString() is { Length: > 0 } evidence)
-        {
-            if (evidence is "all" or "capped")
-            {
-                completeEvidence = evidence == "all";
-            }
-            else
-            {
-                errors["evidence"] = [$"One of: capped (default: at most {KpiAggregation.EvidenceLimit} ids per list), all."];
-            }
-        }
-
-        var asOf = QueryValues.Time(query, "asOf", errors);
-        if (errors.Count > 0)
-        {
-            return null;
-        }
-
-        if (by is { } coarser && coarser > parsed.Granularity)
-        {
-            errors["by"] = [$"A {QueryValues.Name(parsed.Granularity)} cannot be split by {QueryValues.Name(coarser)}."];
-            return null;
-        }
-
-        return new KpiRequest(parsed, by, new KpiFilter(parsed.From, parsed.To, classes, system, drills), position, asOf,
-            completeEvidence || position is not null);
-    }
 
     /// <summary>The highest event sequence in the store.</summary>
     public static async Task<long> PositionAsync(IQuerySession session, CancellationToken ct) =>

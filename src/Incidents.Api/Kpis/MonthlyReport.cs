@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -53,51 +55,72 @@ public sealed record ReportDue(string Month, DateOnly DueDate, bool Provisional,
 
 public sealed record ReportDueDates(int Year, string TimeZone, IReadOnlyList<ReportDue> Months);
 
+/// <summary>The year of the due dates, as sent.</summary>
+public sealed class DueDatesQuery
+{
+    [FromQuery(Name = "year")]
+    [Description("Calendar year in the service's time zone (default: this year).")]
+    [Range(KpiPeriod.MinYear, KpiPeriod.MaxYear)]
+    public string? Year { get; set; }
+
+    /// <summary>The year, read; this year when absent; null when unreadable, named in <paramref name="errors"/>.</summary>
+    public int? Read(int thisYear, Dictionary<string, string[]> errors)
+    {
+        var year = QueryValues.Int(Year, "year", thisYear, KpiPeriod.MinYear, KpiPeriod.MaxYear, errors);
+        return errors.Count > 0 ? null : year;
+    }
+}
+
 public static class MonthlyReportEndpoints
 {
-    /// <summary>The monthly service report as JSON.</summary>
     [WolverineGet("/api/v1/reports/monthly/{month}", OperationId = "getMonthlyReport")]
+    [EndpointSummary("Monthly service report")]
+    [EndpointDescription("The report on a month: KPIs against contract targets, daily counts, outages with restore times, breaches with " +
+        "reasons, drills held (whatever the drills filter says), due date and issues.")]
     [Authorize(Policy = Policies.ReadKpis)]
-    [Tags("KPIs")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<MonthlyReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> Get(string month, HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    public static async Task<IResult> Get([Description(PathParameters.Month)] string month, [AsParameters] KpiFilterQuery query,
+        HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
     {
-        var (report, problem) = await Build(month, http, session, clock, configuration);
+        var (report, problem) = await Build(month, query, http, session, clock, configuration);
         return report is null ? problem! : TypedResults.Ok(report);
     }
 
-    /// <summary>The monthly service report as printable HTML with inline SVG charts.</summary>
     [WolverineGet("/api/v1/reports/monthly/{month}.html", OperationId = "getMonthlyReportHtml")]
+    [EndpointSummary("Monthly service report (HTML)")]
+    [EndpointDescription("The monthly report as a printable HTML page with inline SVG charts.")]
     [Authorize(Policy = Policies.ReadKpis)]
-    [Tags("KPIs")]
-    [Produces("text/html")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> GetHtml(string month, HttpContext http, IQuerySession session, TimeProvider clock,
-        IConfiguration configuration)
+    public static async Task<IResult> GetHtml([Description(PathParameters.Month)] string month, [AsParameters] KpiFilterQuery query,
+        HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
     {
-        var (report, problem) = await Build(month, http, session, clock, configuration);
+        var (report, problem) = await Build(month, query, http, session, clock, configuration);
         return report is null ? problem! : TypedResults.Text(MonthlyReportHtml.Render(report), "text/html; charset=utf-8");
     }
 
-    /// <summary>Each month's report due date (5th working day of the next month) and whether it was issued on time.</summary>
     [WolverineGet("/api/v1/reports/due-dates", OperationId = "getReportDueDates")]
+    [EndpointSummary("Monthly report due dates")]
+    [EndpointDescription("Each month's report due date (5th working day of the next month on the official PRC calendar), provisional " +
+        "for years without a schedule, and whether it was issued on time.")]
     [Authorize(Policy = Policies.ReadKpis)]
-    [Tags("KPIs")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<ReportDueDates>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> GetDueDates(HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
+    public static async Task<IResult> GetDueDates([AsParameters] DueDatesQuery query, HttpContext http, IQuerySession session,
+        TimeProvider clock, IConfiguration configuration)
     {
         var zone = KpiData.Zone(configuration);
+        var today = KpiPeriod.DayOf(clock.GetUtcNow(), zone);
         var errors = new Dictionary<string, string[]>();
-        var year = QueryValues.Int(http.Request.Query, "year", KpiPeriod.DayOf(clock.GetUtcNow(), zone).Year, KpiPeriod.MinYear, KpiPeriod.MaxYear, errors);
-        if (errors.Count > 0)
+        if (query.Read(today.Year, errors) is not { } year)
         {
             return Problems.Validation(http, errors);
         }
 
-        var today = KpiPeriod.DayOf(clock.GetUtcNow(), zone);
         var months = new List<ReportDue>();
         for (var m = 1; m <= 12; m++)
         {
@@ -109,15 +132,18 @@ public static class MonthlyReportEndpoints
         return TypedResults.Ok(new ReportDueDates(year, zone.Id, months));
     }
 
-    /// <summary>Issues the report on a finished month: records the position and instant its figures were computed at.</summary>
     [WolverinePost("/api/v1/reports/monthly/{month}/issue", OperationId = "issueMonthlyReport")]
+    [EndpointSummary("Issue the monthly report")]
+    [EndpointDescription("Records that the report on a finished month was issued, on time or late, with the event-store position its " +
+        "figures were computed at (open it again with that `position`). 422 while the month is not over.")]
     [Authorize(Policy = Policies.IssueReports)]
-    [Tags("KPIs")]
+    [Tags(ApiTags.Kpis)]
     [ProducesResponseType<MonthlyReportIssued>(StatusCodes.Status201Created)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Issue(string month, HttpContext http, IDocumentSession session, TimeProvider clock,
+    public static async Task<IResult> Issue([Description(PathParameters.Month)] string month, HttpContext http,
+        IDocumentSession session, TimeProvider clock,
         IConfiguration configuration)
     {
         if (RequestActor.From(http) is not { } actor)
@@ -167,8 +193,8 @@ public static class MonthlyReportEndpoints
         return TypedResults.Created($"/api/v1/reports/monthly/{period.Name}?position={position}", issued);
     }
 
-    public static async Task<(MonthlyReport? Report, IResult? Problem)> Build(string month, HttpContext http, IQuerySession session,
-        TimeProvider clock, IConfiguration configuration)
+    public static async Task<(MonthlyReport? Report, IResult? Problem)> Build(string month, KpiFilterQuery query, HttpContext http,
+        IQuerySession session, TimeProvider clock, IConfiguration configuration)
     {
         var zone = KpiData.Zone(configuration);
         if (!TryMonth(month, zone, out _))
@@ -177,15 +203,16 @@ public static class MonthlyReportEndpoints
         }
 
         // The report lists every outage and breach of the month, so it takes the complete (in-memory) computation.
-        var (view, problem) = await GetKpisEndpoint.Build(http, session, clock, configuration, month, completeEvidence: true);
-        if (view is null)
+        var errors = new Dictionary<string, string[]>();
+        if (query.ReadMonth(month, zone, errors) is not { } monthRequest)
         {
-            return (null, problem);
+            return (null, Problems.Validation(http, errors));
         }
 
-        // The daily chart: rebuild with days as buckets whatever was asked.
-        var errors = new Dictionary<string, string[]>();
-        var request = KpiData.Parse(http, zone, clock, errors, month)! with { By = KpiGranularity.Day, Position = view.Position, AsOf = view.AsOf };
+        var view = await GetKpisEndpoint.Compute(session, monthRequest, zone, clock, http.RequestAborted);
+
+        // The daily chart: rebuild with days as buckets.
+        var request = monthRequest with { By = KpiGranularity.Day, Position = view.Position, AsOf = view.AsOf };
         var facts = await KpiData.LoadAsync(session, request.Filter, request.Position, http.RequestAborted);
         view = view with { Buckets = KpiData.Buckets(facts, request, zone, view.AsOf) };
 

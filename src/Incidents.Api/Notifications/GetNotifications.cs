@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Contracts;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents;
@@ -33,29 +34,55 @@ public sealed record Announcement(long Version, string Trigger, DateTimeOffset A
 
 public sealed record IncidentNotifications(Guid IncidentId, long Version, IReadOnlyList<Announcement> Announcements);
 
+/// <summary>The filters of the notifications view, as sent; <see cref="Read"/> checks them.</summary>
+public sealed class NotificationsQuery
+{
+    [FromQuery(Name = "trigger")]
+    [Description("Only announcements of this kind: incident-opened, escalated, sla-warning, sla-breached, " +
+        "acknowledged, service-restored, ...")]
+    public string? Trigger { get; set; }
+
+    [FromQuery(Name = "recipient")]
+    [Description("Only deliveries to this recipient (a key of the worker's directory, e.g. project-manager), and only " +
+        "the announcements they were told of.")]
+    public string? Recipient { get; set; }
+
+    /// <summary>The filters, read; null when either is unreadable, named in <paramref name="errors"/>.</summary>
+    public NotificationsFilter? Read(Dictionary<string, string[]> errors)
+    {
+        var trigger = QueryValues.Text(Trigger, "trigger", 100, errors);
+        var recipient = QueryValues.Text(Recipient, "recipient", 200, errors);
+        return errors.Count > 0 ? null : new NotificationsFilter(trigger, recipient);
+    }
+}
+
+/// <summary>The checked filters of the notifications view.</summary>
+public sealed record NotificationsFilter(string? Trigger, string? Recipient);
+
 public static class GetNotificationsEndpoint
 {
-    /// <summary>
-    /// Who was told what, on which channel, and when: every announced change of the incident (report, lifecycle steps,
-    /// SLA warnings and breaches, escalation levels) with the delivery receipts the notification worker recorded for it.
-    /// Optional filters: <c>trigger</c> (e.g. sla-breached, escalated) and <c>recipient</c> (e.g. project-manager).
-    /// </summary>
+    /// <summary>The delivery receipts the notification worker recorded, grouped by the announcement they answer.</summary>
     [WolverineGet("/api/v1/incidents/{id}/notifications", OperationId = "getIncidentNotifications")]
+    [EndpointSummary("Who was told")]
+    [EndpointDescription("Every announced change of the incident (report, lifecycle steps, SLA warnings and breaches, " +
+        "escalation levels) with the deliveries the notification worker recorded for it: recipient, channel, " +
+        "outcome (delivered, retrying, failed), attempts, when.")]
     [Authorize(Policy = Policies.ReadIncidents)]
-    [Tags("Incidents")]
+    [Tags(ApiTags.Incidents)]
     [ProducesResponseType<IncidentNotifications>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id,
+        [AsParameters] NotificationsQuery query, HttpContext http,
+        IQuerySession session)
     {
         var errors = new Dictionary<string, string[]>();
-        var trigger = QueryValues.Text(http.Request.Query, "trigger", 100, errors);
-        var recipient = QueryValues.Text(http.Request.Query, "recipient", 200, errors);
-        if (errors.Count > 0)
+        if (query.Read(errors) is not { } filter)
         {
             return Problems.Validation(http, errors);
         }
 
+        var (trigger, recipient) = filter;
         if (await IncidentAccess.ReadStreamAsync(http, session, id) is not { } events)
         {
             return Problems.From(http, IncidentErrors.NotFound(id));

@@ -17,11 +17,12 @@ public static class DrillCalendarEndpoint
 {
     public const string ContentType = "text/calendar; charset=utf-8";
 
-    /// <summary>An iCalendar (RFC 5545) feed of scheduled and running drills, for coordinators' calendars.</summary>
     [WolverineGet("/api/v1/drills/calendar.ics", OperationId = "getDrillCalendar")]
+    [EndpointSummary("Drill calendar (iCalendar)")]
+    [EndpointDescription("An iCalendar (RFC 5545) feed of scheduled and running drills, for calendar applications.")]
     [Authorize(Policy = Policies.ReadDrills)]
-    [Tags("Drills")]
-    [Produces("text/calendar")]
+    [Tags(ApiTags.Drills)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/calendar")]
     public static async Task<IResult> Get(HttpContext http, IQuerySession session)
     {
         var drills = await session.Query<DrillDetails>()

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -18,15 +19,15 @@ public sealed class CancelDrillValidator : AbstractValidator<CancelDrillRequest>
 
 public static class CancelDrillEndpoint
 {
-    /// <summary>Calls off a scheduled or running drill (a running drill's incident is left to the desk). A finished drill: 409.</summary>
     [WolverinePost("/api/v1/drills/{id}/cancel", OperationId = "cancelDrill")]
+    [EndpointSummary("Cancel a drill")]
+    [EndpointDescription("Calls off a scheduled or running drill, with a reason; a running drill's incident is left to the desk. A " +
+        "finished drill: 409.")]
     [Authorize(Policy = Policies.ManageDrills)]
-    [Tags("Drills")]
-    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, CancelDrillRequest? request, HttpContext http, DrillStep step,
-        MessageContext bus)
+    [Tags(ApiTags.Drills)]
+    [StepResponses<DrillResource>]
+    public static async Task<IResult> Post([Description(PathParameters.DrillId)] Guid id, CancelDrillRequest? request, HttpContext http,
+        DrillStep step, MessageContext bus)
     {
         if (RequestValidation.Check(http, new CancelDrillValidator(), request) is { } invalid)
         {

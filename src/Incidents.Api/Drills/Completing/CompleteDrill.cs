@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Drills.Scheduling;
 using Incidents.Api.Http;
@@ -24,16 +25,15 @@ public sealed class CompleteDrillValidator : AbstractValidator<CompleteDrillRequ
 
 public static class CompleteDrillEndpoint
 {
-    /// <summary>Ends a running drill: which of its objectives were met, and the lessons learned (free text). Then read the scorecard.</summary>
     [WolverinePost("/api/v1/drills/{id}/complete", OperationId = "completeDrill")]
+    [EndpointSummary("Complete a drill")]
+    [EndpointDescription("Ends a running drill with the objectives met and the lessons learned (free text). Then read the scorecard.")]
     [Authorize(Policy = Policies.ManageDrills)]
-    [Tags("Drills")]
-    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    [Tags(ApiTags.Drills)]
+    [StepResponses<DrillResource>]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, CompleteDrillRequest? request, HttpContext http, DrillStep step,
-        MessageContext bus)
+    public static async Task<IResult> Post([Description(PathParameters.DrillId)] Guid id, CompleteDrillRequest? request, HttpContext http,
+        DrillStep step, MessageContext bus)
     {
         if (RequestValidation.Check(http, new CompleteDrillValidator(), request) is { } invalid)
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Drills;
@@ -14,19 +16,41 @@ public sealed record KindCompliance(DrillKind Kind, int Required, int Completed,
 
 public sealed record DrillCompliance(int Year, bool Compliant, IReadOnlyList<KindCompliance> Kinds);
 
+/// <summary>The year of the compliance view, as sent.</summary>
+public sealed class ComplianceQuery
+{
+    public const int MinYear = 2000;
+    public const int MaxYear = 2100;
+
+    [FromQuery(Name = "year")]
+    [Description("Calendar year, UTC (default: this year).")]
+    [Range(MinYear, MaxYear)]
+    public string? Year { get; set; }
+
+    /// <summary>The year, read; this year when absent; null when unreadable, named in <paramref name="errors"/>.</summary>
+    public int? Read(int thisYear, Dictionary<string, string[]> errors)
+    {
+        var year = QueryValues.Int(Year, "year", thisYear, MinYear, MaxYear, errors);
+        return errors.Count > 0 ? null : year;
+    }
+}
+
 public static class GetComplianceEndpoint
 {
-    /// <summary>Drills completed per kind in a calendar year (UTC, by completion time) against the configured minimum.</summary>
     [WolverineGet("/api/v1/drills/compliance", OperationId = "getDrillCompliance")]
+    [EndpointSummary("Yearly drill compliance")]
+    [EndpointDescription("Drills completed per kind in a calendar year (UTC, by completion time) against the configured " +
+        "minimum (Drills:MinimumPerYear).")]
     [Authorize(Policy = Policies.ReadDrills)]
-    [Tags("Drills")]
+    [Tags(ApiTags.Drills)]
     [ProducesResponseType<DrillCompliance>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, TimeProvider clock, IOptions<DrillOptions> options)
+    public static async Task<IResult> Get([AsParameters] ComplianceQuery query, HttpContext http, IQuerySession session,
+        TimeProvider clock,
+        IOptions<DrillOptions> options)
     {
         var errors = new Dictionary<string, string[]>();
-        var year = QueryValues.Int(http.Request.Query, "year", clock.GetUtcNow().Year, 2000, 2100, errors);
-        if (errors.Count > 0)
+        if (query.Read(clock.GetUtcNow().Year, errors) is not { } year)
         {
             return Problems.Validation(http, errors);
         }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Drills;
@@ -11,14 +12,17 @@ namespace Incidents.Api.Drills.GettingDetails;
 
 public static class GetDrillEndpoint
 {
-    /// <summary>One drill with its version as the ETag; <c>If-None-Match</c> with that ETag answers 304.</summary>
     [WolverineGet("/api/v1/drills/{id}", OperationId = "getDrill")]
+    [EndpointSummary("Get one drill")]
+    [EndpointDescription("The drill with its version as the ETag and its injects (pending, applied, skipped, not-fired); " +
+        "If-None-Match with that ETag answers 304.")]
     [Authorize(Policy = Policies.ReadDrills)]
-    [Tags("Drills")]
+    [Tags(ApiTags.Drills)]
+    [ReadsHeader("If-None-Match", ETags.IfNoneMatchDescription)]
     [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    public static async Task<IResult> Get([Description(PathParameters.DrillId)] Guid id, HttpContext http, IQuerySession session)
     {
         if (await session.LoadAsync<DrillDetails>(id, http.RequestAborted) is not { } drill)
         {

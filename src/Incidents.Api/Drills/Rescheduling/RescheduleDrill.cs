@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -24,16 +25,16 @@ public sealed class RescheduleDrillValidator : AbstractValidator<RescheduleDrill
 
 public static class RescheduleDrillEndpoint
 {
-    /// <summary>Moves a scheduled drill; the timer of the old start then does nothing, a new one is set for the new start.</summary>
     [WolverinePost("/api/v1/drills/{id}/reschedule", OperationId = "rescheduleDrill")]
+    [EndpointSummary("Reschedule a drill")]
+    [EndpointDescription("Moves a scheduled drill's planned start; the old start's timer then does nothing, a new one is set for " +
+        "the new start.")]
     [Authorize(Policy = Policies.ManageDrills)]
-    [Tags("Drills")]
-    [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
+    [Tags(ApiTags.Drills)]
+    [StepResponses<DrillResource>]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, RescheduleDrillRequest? request, HttpContext http, DrillStep step,
-        MessageContext bus, IOptions<DrillOptions> options)
+    public static async Task<IResult> Post([Description(PathParameters.DrillId)] Guid id, RescheduleDrillRequest? request,
+        HttpContext http, DrillStep step, MessageContext bus, IOptions<DrillOptions> options)
     {
         if (RequestValidation.Check(http, new RescheduleDrillValidator(), request) is { } invalid)
         {

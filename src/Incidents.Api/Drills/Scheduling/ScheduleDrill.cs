@@ -84,15 +84,16 @@ public static class DrillLimits
 
 public static class ScheduleDrillEndpoint
 {
-    /// <summary>
-    /// Plans a drill. At its planned start a durable timer reports the synthetic incident. Refused (422, nothing written):
-    /// a planned start not in the future, a system outside <c>Drills:Systems</c>, a window overlapping another scheduled
-    /// or running drill on the same system, an inject outside the expected duration or reclassifying to the class the
-    /// incident already has at that point.
-    /// </summary>
     [WolverinePost("/api/v1/drills", OperationId = "scheduleDrill")]
+    [EndpointSummary("Schedule a drill")]
+    [EndpointDescription("Plans an exercise (201 with Location and ETag); at its planned start a durable timer reports the " +
+        "synthetic incident. Optional injects (at most 20) are scripted follow-ups at an ISO 8601 offset after the " +
+        "start: reclassifyTo and/or a comment the caller adds, applied by the drill script. Refused with 422, " +
+        "nothing written: a start not in the future or more than three years ahead, a system outside " +
+        "Drills:Systems, a window overlapping another scheduled or running drill on the same system, an inject " +
+        "outside the expected duration or reclassifying to the class the incident already has at that point.")]
     [Authorize(Policy = Policies.ManageDrills)]
-    [Tags("Drills")]
+    [Tags(ApiTags.Drills)]
     [ProducesResponseType<DrillResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Contracts;
 using System.Globalization;
 using System.Text;
@@ -90,25 +91,27 @@ public sealed record DrillScorecard(
 
 public static class GetScorecardEndpoint
 {
-    /// <summary>
-    /// The drill's scorecard as JSON: per SLA stage target vs actual, who acknowledged, notifications, injects (planned time,
-    /// when recorded, outcome), objectives, lessons learned.
-    /// </summary>
     [WolverineGet("/api/v1/drills/{id}/scorecard", OperationId = "getDrillScorecard")]
+    [EndpointSummary("Drill scorecard")]
+    [EndpointDescription("Per SLA stage target against actual time, who acknowledged, notifications, each inject (planned time, " +
+        "when recorded, applied or skipped with the reason), objectives met, lessons learned.")]
     [Authorize(Policy = Policies.ReadDrills)]
-    [Tags("Drills")]
+    [Tags(ApiTags.Drills)]
     [ProducesResponseType<DrillScorecard>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock) =>
+    public static async Task<IResult> Get([Description(PathParameters.DrillId)] Guid id, HttpContext http,
+        IQuerySession session, TimeProvider clock) =>
         await Build(id, http, session, clock) is { } card ? TypedResults.Ok(card) : Problems.From(http, DrillErrors.NotFound(id));
 
-    /// <summary>The same scorecard as a printable Markdown report.</summary>
     [WolverineGet("/api/v1/drills/{id}/scorecard.md", OperationId = "getDrillScorecardReport")]
+    [EndpointSummary("Drill scorecard (Markdown)")]
+    [EndpointDescription("The scorecard as a printable Markdown report.")]
     [Authorize(Policy = Policies.ReadDrills)]
-    [Tags("Drills")]
-    [Produces("text/markdown")]
+    [Tags(ApiTags.Drills)]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/markdown")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> GetReport(Guid id, HttpContext http, IQuerySession session, TimeProvider clock) =>
+    public static async Task<IResult> GetReport([Description(PathParameters.DrillId)] Guid id, HttpContext http,
+        IQuerySession session, TimeProvider clock) =>
         await Build(id, http, session, clock) is { } card
             ? TypedResults.Text(ScorecardReport.Markdown(card), "text/markdown; charset=utf-8")
             : Problems.From(http, DrillErrors.NotFound(id));

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Api.Escalation;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents;
@@ -93,14 +94,17 @@ public static class DrillStarter
 
 public static class StartDrillEndpoint
 {
-    /// <summary>Starts a scheduled drill now, by hand (before or instead of its planned start).</summary>
     [WolverinePost("/api/v1/drills/{id}/start", OperationId = "startDrill")]
+    [EndpointSummary("Start a drill by hand")]
+    [EndpointDescription("Reports the drill's synthetic incident now, as the timer would at the planned start (before or " +
+        "instead of it).")]
     [Authorize(Policy = Policies.ManageDrills)]
-    [Tags("Drills")]
+    [Tags(ApiTags.Drills)]
     [ProducesResponseType<DrillResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, Problems.ContentType)]
-    public static async Task<IResult> Post(Guid id, HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+    public static async Task<IResult> Post([Description(PathParameters.DrillId)] Guid id, HttpContext http,
+        IDocumentSession session, IMessageBus bus, TimeProvider clock,
         SlaPolicyProvider policies, EscalationPolicyProvider escalation)
     {
         if (RequestActor.From(http) is not { } actor)

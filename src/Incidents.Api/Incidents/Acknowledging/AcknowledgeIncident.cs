@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Microsoft.AspNetCore.Authorization;
@@ -8,10 +10,13 @@ namespace Incidents.Api.Incidents.Acknowledging;
 
 public static class AcknowledgeIncidentEndpoint
 {
-    /// <summary>Someone owns the incident now: stops the acknowledge clock.</summary>
     [WolverinePost("/api/v1/incidents/{id}/acknowledge", OperationId = "acknowledgeIncident")]
+    [EndpointSummary("Acknowledge")]
+    [EndpointDescription("Someone owns the incident: stops the acknowledge clock. A responder may acknowledge any incident.")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, HttpContext http, IncidentStep step,
         MessageContext bus) =>
         step.Run(http, bus, id,
             (incident, actor, now) => IncidentDecider.Decide(new AcknowledgeIncident(actor), incident, now), ResponderScope.AnyIncident);

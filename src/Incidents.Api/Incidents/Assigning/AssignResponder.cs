@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -23,10 +24,14 @@ public sealed class AssignResponderValidator : AbstractValidator<AssignResponder
 
 public static class AssignResponderEndpoint
 {
-    /// <summary>Puts an engineer on the incident.</summary>
     [WolverinePost("/api/v1/incidents/{id}/responders", OperationId = "assignResponder")]
+    [EndpointSummary("Assign a responder")]
+    [EndpointDescription("Puts an engineer on the incident; from then on they (and their team) may work it.")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, AssignResponderRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, AssignResponderRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new AssignResponderValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Runtime;
 using Wolverine.Http;
 
@@ -25,10 +27,16 @@ public sealed class CancelIncidentValidator : AbstractValidator<CancelIncidentRe
 
 public static class CancelIncidentEndpoint
 {
-    /// <summary>A false alarm or a duplicate of another incident (which must exist). Final.</summary>
     [WolverinePost("/api/v1/incidents/{id}/cancel", OperationId = "cancelIncident")]
+    [EndpointSummary("Cancel")]
+    [EndpointDescription("A false alarm, or a duplicate of another incident (which must exist: 422 otherwise, or for a duplicate of " +
+        "itself). Final.")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static async Task<IResult> Post(Guid id, CancelIncidentRequest? request, HttpContext http, IQuerySession session,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
+    public static async Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, CancelIncidentRequest? request,
+        HttpContext http, IQuerySession session,
         IncidentStep step, MessageContext bus)
     {
         if (RequestValidation.Check(http, new CancelIncidentValidator(), request) is { } invalid)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -22,10 +23,14 @@ public sealed class CloseIncidentValidator : AbstractValidator<CloseIncidentRequ
 
 public static class CloseIncidentEndpoint
 {
-    /// <summary>Finishes a resolved incident. The body is optional.</summary>
     [WolverinePost("/api/v1/incidents/{id}/close", OperationId = "closeIncident")]
+    [EndpointSummary("Close")]
+    [EndpointDescription("Finishes a resolved incident, optionally with the reporter's satisfaction (1-5). The body is optional.")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, CloseIncidentRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, CloseIncidentRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus)
     {
         request ??= new CloseIncidentRequest(null, null);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -17,10 +18,14 @@ public sealed class CommentOnIncidentValidator : AbstractValidator<CommentOnInci
 
 public static class CommentOnIncidentEndpoint
 {
-    /// <summary>Adds a note to the record; allowed in every state, closed included.</summary>
     [WolverinePost("/api/v1/incidents/{id}/comments", OperationId = "commentOnIncident")]
+    [EndpointSummary("Comment")]
+    [EndpointDescription("Adds a note to the record; allowed in every state, closed included.")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, CommentOnIncidentRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, CommentOnIncidentRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new CommentOnIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -17,10 +18,14 @@ public sealed class DispatchResponderValidator : AbstractValidator<DispatchRespo
 
 public static class DispatchResponderEndpoint
 {
-    /// <summary>An assigned engineer is on the way to the site. The body is optional.</summary>
     [WolverinePost("/api/v1/incidents/{id}/responders/{responderId}/dispatch", OperationId = "dispatchResponder")]
+    [EndpointSummary("Dispatch a responder")]
+    [EndpointDescription("An assigned engineer is on the way to the site. The body is optional.")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, string responderId, DispatchResponderRequest? request, HttpContext http,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id,
+        [Description(PathParameters.ResponderId)] string responderId, DispatchResponderRequest? request, HttpContext http,
         IncidentStep step, MessageContext bus) =>
         RequestValidation.Check(http, new DispatchResponderValidator(), request ?? new DispatchResponderRequest(null)) is { } invalid
             ? Task.FromResult(invalid)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
@@ -11,14 +12,17 @@ namespace Incidents.Api.Incidents.GettingDetails;
 
 public static class GetIncidentEndpoint
 {
-    /// <summary>One incident with its version as the ETag; <c>If-None-Match</c> with that ETag answers 304.</summary>
     [WolverineGet("/api/v1/incidents/{id}", OperationId = "getIncident")]
+    [EndpointSummary("Get one incident")]
+    [EndpointDescription("The incident with its version as the ETag; If-None-Match with that ETag answers 304. A drill coordinator " +
+        "sees drills only (404 for the rest).")]
     [Authorize(Policy = Policies.ReadIncidents)]
-    [Tags("Incidents")]
+    [Tags(ApiTags.Incidents)]
+    [ReadsHeader("If-None-Match", ETags.IfNoneMatchDescription)]
     [ProducesResponseType<IncidentResource>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id, HttpContext http, IQuerySession session)
     {
         var details = await session.LoadAsync<IncidentDetails>(id, http.RequestAborted);
         if (details is null || !IncidentAccess.MaySee(http, details.IsDrill))

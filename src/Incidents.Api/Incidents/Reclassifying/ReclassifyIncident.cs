@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -21,10 +22,14 @@ public sealed class ReclassifyIncidentValidator : AbstractValidator<ReclassifyIn
 
 public static class ReclassifyIncidentEndpoint
 {
-    /// <summary>Changes the incident's class; running SLA stages are re-targeted from the original report time.</summary>
     [WolverinePost("/api/v1/incidents/{id}/reclassify", OperationId = "reclassifyIncident")]
+    [EndpointSummary("Reclassify")]
+    [EndpointDescription("Changes the class; running SLA stages are re-targeted from the original report time.")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, ReclassifyIncidentRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, ReclassifyIncidentRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new ReclassifyIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

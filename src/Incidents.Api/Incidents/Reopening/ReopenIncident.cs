@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -17,10 +18,14 @@ public sealed class ReopenIncidentValidator : AbstractValidator<ReopenIncidentRe
 
 public static class ReopenIncidentEndpoint
 {
-    /// <summary>The problem is back: a resolved or closed incident is worked again.</summary>
     [WolverinePost("/api/v1/incidents/{id}/reopen", OperationId = "reopenIncident")]
+    [EndpointSummary("Reopen")]
+    [EndpointDescription("The problem is back: a resolved or closed incident is worked again.")]
     [Authorize(Policy = Policies.RunIncidents)]
-    public static Task<IResult> Post(Guid id, ReopenIncidentRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, ReopenIncidentRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new ReopenIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

@@ -70,8 +70,13 @@ public static class ReportIncidentEndpoint
     private static readonly JsonSerializerOptions HashOptions = new(JsonSerializerDefaults.Web);
 
     [WolverinePost("/api/v1/incidents", OperationId = "reportIncident")]
+    [EndpointSummary("Report an incident")]
+    [EndpointDescription("Records a call, e-mail, IM message or alarm as a new incident (201 with Location and ETag). Send " +
+        "Idempotency-Key so a retried call returns the first incident instead of creating a second. A drill " +
+        "coordinator may report drills only.")]
     [Authorize(Policy = Policies.ReportIncidents)]
-    [Tags("Incidents")]
+    [Tags(ApiTags.Incidents)]
+    [ReadsHeader(IdempotencyHeader, "Up to 200 characters. Same key and body: the first incident again (201); same key, other body: 422.")]
     [ProducesResponseType<IncidentResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]

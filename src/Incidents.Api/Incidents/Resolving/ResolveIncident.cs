@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -21,10 +22,14 @@ public sealed class ResolveIncidentValidator : AbstractValidator<ResolveIncident
 
 public static class ResolveIncidentEndpoint
 {
-    /// <summary>The cause is understood and dealt with. Outages and major events must be restored first.</summary>
     [WolverinePost("/api/v1/incidents/{id}/resolve", OperationId = "resolveIncident")]
+    [EndpointSummary("Resolve")]
+    [EndpointDescription("The cause is understood and dealt with. Outages and major events must be restored first.")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, ResolveIncidentRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, ResolveIncidentRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new ResolveIncidentValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
@@ -17,10 +18,14 @@ public sealed class RestoreServiceValidator : AbstractValidator<RestoreServiceRe
 
 public static class RestoreServiceEndpoint
 {
-    /// <summary>The affected service works again: stops the restore clock.</summary>
     [WolverinePost("/api/v1/incidents/{id}/restore", OperationId = "restoreService")]
+    [EndpointSummary("Record service restored")]
+    [EndpointDescription("The affected service works again: stops the restore clock (and the on-site clock if nobody arrived).")]
     [Authorize(Policy = Policies.WorkIncidents)]
-    public static Task<IResult> Post(Guid id, RestoreServiceRequest? request, HttpContext http, IncidentStep step,
+    [Tags(ApiTags.Incidents)]
+    [StepResponses<IncidentResource>]
+    public static Task<IResult> Post([Description(PathParameters.IncidentId)] Guid id, RestoreServiceRequest? request,
+        HttpContext http, IncidentStep step,
         MessageContext bus) =>
         RequestValidation.Check(http, new RestoreServiceValidator(), request) is { } invalid
             ? Task.FromResult(invalid)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Incidents.Api.Http;
 using Incidents.Api.Security.Integrity;
@@ -34,13 +35,15 @@ public sealed record IncidentTimeline(Guid IncidentId, long Version, IReadOnlyLi
 
 public static class GetTimelineEndpoint
 {
-    /// <summary>Every event of the incident in order, straight from its stream.</summary>
     [WolverineGet("/api/v1/incidents/{id}/timeline", OperationId = "getIncidentTimeline")]
+    [EndpointSummary("Timeline of an incident")]
+    [EndpointDescription("Every event of the incident in order, straight from its stream: what, who, when, the correlation id and " +
+        "the hash that chains it to the one before.")]
     [Authorize(Policy = Policies.ReadIncidents)]
-    [Tags("Incidents")]
+    [Tags(ApiTags.Incidents)]
     [ProducesResponseType<IncidentTimeline>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session)
+    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id, HttpContext http, IQuerySession session)
     {
         if (await IncidentAccess.ReadStreamAsync(http, session, id) is not { } events)
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Incidents.Api.Http;
 using Incidents.Api.Incidents.Listing;
 using Incidents.Api.Security;
@@ -27,46 +29,73 @@ public sealed record SlaBoardEntry(
 
 public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated);
 
+/// <summary>The filters of the board, as sent; <see cref="Read"/> checks them.</summary>
+public sealed class SlaBoardQuery
+{
+    [FromQuery(Name = "class")]
+    [Description("Classes, repeated or comma-separated: outage, fault, major-event, security-event.")]
+    public List<string>? Class { get; set; }
+
+    [FromQuery(Name = "system")]
+    [Description("Affected system, exact match (at most 100 characters).")]
+    public string? System { get; set; }
+
+    [FromQuery(Name = "drills")]
+    [Description("include (default: a drill is worked on the same board, flagged), exclude or only.")]
+    public List<string>? Drills { get; set; }
+
+    [FromQuery(Name = "limit")]
+    [Description("At most this many incidents, 1 to 500 (default 100); `truncated` says when there were more.")]
+    [Range(1, GetSlaBoardEndpoint.MaxLimit)]
+    public string? Limit { get; set; }
+
+    /// <summary>The filters, read; null when any is unreadable, each named in <paramref name="errors"/>.</summary>
+    public SlaBoardFilter? Read(Dictionary<string, string[]> errors)
+    {
+        var classes = QueryValues.Enums<IncidentClass>(Class, "class", errors);
+        var drills = QueryValues.Enums<DrillFilter>(Drills, "drills", errors);
+        var limit = QueryValues.Int(Limit, "limit", GetSlaBoardEndpoint.DefaultLimit, 1, GetSlaBoardEndpoint.MaxLimit, errors);
+        var system = QueryValues.Text(System, "system", FieldLimits.SystemName, errors);
+        return errors.Count > 0 ? null : new SlaBoardFilter(classes, system, drills.Length == 0 ? DrillFilter.Include : drills[^1], limit);
+    }
+}
+
+/// <summary>The checked filters of the board.</summary>
+public sealed record SlaBoardFilter(IncidentClass[] Classes, string? System, DrillFilter Drills, int Limit);
+
 public static class GetSlaBoardEndpoint
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 
-    /// <summary>
-    /// Every open SLA stage, least time left first (breached ones on top), with warning and breached flags.
-    /// Filters: <c>class</c> (repeat or comma-separate), <c>system</c>, <c>drills</c> = include (default: a drill is
-    /// worked on the same board, flagged) | exclude | only; <c>limit</c> incidents (default 100, max 500).
-    /// </summary>
     [WolverineGet("/api/v1/sla/board", OperationId = "getSlaBoard")]
+    [EndpointSummary("SLA board")]
+    [EndpointDescription("Every open SLA stage, least time left first (breached ones on top), with warning and breached flags.")]
     [Authorize(Policy = Policies.ReadIncidents)]
-    [Tags("SLA")]
+    [Tags(ApiTags.Sla)]
     [ProducesResponseType<SlaBoard>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> Get(HttpContext http, IQuerySession session, TimeProvider clock)
+    public static async Task<IResult> Get([AsParameters] SlaBoardQuery query, HttpContext http, IQuerySession session,
+        TimeProvider clock)
     {
-        var query = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
-        var classes = QueryValues.Enums<IncidentClass>(query, "class", errors);
-        var drills = QueryValues.Enums<DrillFilter>(query, "drills", errors);
-        var limit = QueryValues.Int(query, "limit", DefaultLimit, 1, MaxLimit, errors);
-        var system = QueryValues.Text(query, "system", FieldLimits.SystemName, errors) ?? "";
-        if (errors.Count > 0)
+        if (query.Read(errors) is not { } filter)
         {
             return Problems.Validation(http, errors);
         }
 
+        var (classes, system, drillFilter, limit) = filter;
         IQueryable<IncidentDetails> views = session.Query<IncidentDetails>().Where(x => x.HasOpenStage);
         if (classes.Length > 0)
         {
             views = views.Where(x => classes.Contains(x.Class));
         }
 
-        if (system.Length > 0)
+        if (system is not null)
         {
             views = views.Where(x => x.AffectedSystem == system);
         }
 
-        var drillFilter = drills.Length == 0 ? DrillFilter.Include : drills[^1];
         views = (IncidentAccess.SeesDrillsOnly(http) ? DrillFilter.Only : drillFilter) switch
         {
             DrillFilter.Exclude => views.Where(x => !x.IsDrill),

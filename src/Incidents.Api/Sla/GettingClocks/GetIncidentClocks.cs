@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Incidents;
@@ -39,13 +40,15 @@ public sealed record IncidentClocksResource(
 
 public static class GetIncidentClocksEndpoint
 {
-    /// <summary>Each SLA stage of the incident: target, due time, status, elapsed and remaining time, warnings.</summary>
     [WolverineGet("/api/v1/incidents/{id}/sla", OperationId = "getIncidentClocks")]
+    [EndpointSummary("SLA clocks of an incident")]
+    [EndpointDescription("Each stage: status, target, due time, elapsed and remaining time, warnings, breach on record.")]
     [Authorize(Policy = Policies.ReadIncidents)]
-    [Tags("SLA")]
+    [Tags(ApiTags.Sla)]
     [ProducesResponseType<IncidentClocksResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock)
+    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id, HttpContext http,
+        IQuerySession session, TimeProvider clock)
     {
         var view = await session.LoadAsync<IncidentDetails>(id, http.RequestAborted);
         if (view?.Sla is not { } state || !IncidentAccess.MaySee(http, state.IsDrill))

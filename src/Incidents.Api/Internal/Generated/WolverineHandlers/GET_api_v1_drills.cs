@@ -30,9 +30,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Drills.Listing.ListDrillsEndpoint").SetTag("http.route", "/api/v1/drills").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var listDrillsQuery = new Incidents.Api.Drills.Listing.ListDrillsQuery();
+            listDrillsQuery.When = new System.Collections.Generic.List<string>();
+            listDrillsQuery.When.AddRange(httpContext.Request.Query["when"]);
+            listDrillsQuery.Kind = new System.Collections.Generic.List<string>();
+            listDrillsQuery.Kind.AddRange(httpContext.Request.Query["kind"]);
+            listDrillsQuery.Status = new System.Collections.Generic.List<string>();
+            listDrillsQuery.Status.AddRange(httpContext.Request.Query["status"]);
+            listDrillsQuery.System = httpContext.Request.Query["system"];
+            listDrillsQuery.Page = httpContext.Request.Query["page"];
+            listDrillsQuery.PageSize = httpContext.Request.Query["pageSize"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Drills.Listing.ListDrillsEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
+            var result = await Incidents.Api.Drills.Listing.ListDrillsEndpoint.Get(listDrillsQuery, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -35,9 +35,12 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Drills.Compliance.GetComplianceEndpoint").SetTag("http.route", "/api/v1/drills/compliance").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var complianceQuery = new Incidents.Api.Drills.Compliance.ComplianceQuery();
+            complianceQuery.Year = httpContext.Request.Query["year"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Drills.Compliance.GetComplianceEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _optionsOfDrillOptions).ConfigureAwait(false);
+            var result = await Incidents.Api.Drills.Compliance.GetComplianceEndpoint.Get(complianceQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _optionsOfDrillOptions).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -30,9 +30,22 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Incidents.Listing.ListIncidentsEndpoint").SetTag("http.route", "/api/v1/incidents").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var listIncidentsQuery = new Incidents.Api.Incidents.Listing.ListIncidentsQuery();
+            listIncidentsQuery.Status = new System.Collections.Generic.List<string>();
+            listIncidentsQuery.Status.AddRange(httpContext.Request.Query["status"]);
+            listIncidentsQuery.Class = new System.Collections.Generic.List<string>();
+            listIncidentsQuery.Class.AddRange(httpContext.Request.Query["class"]);
+            listIncidentsQuery.System = httpContext.Request.Query["system"];
+            listIncidentsQuery.From = httpContext.Request.Query["from"];
+            listIncidentsQuery.To = httpContext.Request.Query["to"];
+            listIncidentsQuery.Drills = new System.Collections.Generic.List<string>();
+            listIncidentsQuery.Drills.AddRange(httpContext.Request.Query["drills"]);
+            listIncidentsQuery.Page = httpContext.Request.Query["page"];
+            listIncidentsQuery.PageSize = httpContext.Request.Query["pageSize"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Incidents.Listing.ListIncidentsEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
+            var result = await Incidents.Api.Incidents.Listing.ListIncidentsEndpoint.Get(listIncidentsQuery, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

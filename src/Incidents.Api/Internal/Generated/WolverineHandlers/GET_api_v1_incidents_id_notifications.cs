@@ -42,9 +42,13 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var notificationsQuery = new Incidents.Api.Notifications.NotificationsQuery();
+            notificationsQuery.Trigger = httpContext.Request.Query["trigger"];
+            notificationsQuery.Recipient = httpContext.Request.Query["recipient"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Notifications.GetNotificationsEndpoint.Get(id, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
+            var result = await Incidents.Api.Notifications.GetNotificationsEndpoint.Get(id, notificationsQuery, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

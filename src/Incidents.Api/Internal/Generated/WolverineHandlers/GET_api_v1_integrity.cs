@@ -30,9 +30,13 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Security.Integrity.VerifyIntegrityEndpoints").SetTag("http.route", "/api/v1/integrity").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var storeIntegrityQuery = new Incidents.Api.Security.Integrity.StoreIntegrityQuery();
+            storeIntegrityQuery.After = httpContext.Request.Query["after"];
+            storeIntegrityQuery.Limit = httpContext.Request.Query["limit"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Security.Integrity.VerifyIntegrityEndpoints.GetAll(httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
+            var result = await Incidents.Api.Security.Integrity.VerifyIntegrityEndpoints.GetAll(storeIntegrityQuery, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -35,9 +35,20 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Kpis.GetKpisEndpoint").SetTag("http.route", "/api/v1/kpis").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var kpiQuery = new Incidents.Api.Kpis.KpiQuery();
+            kpiQuery.Period = httpContext.Request.Query["period"];
+            kpiQuery.By = httpContext.Request.Query["by"];
+            kpiQuery.Evidence = httpContext.Request.Query["evidence"];
+            kpiQuery.Class = new System.Collections.Generic.List<string>();
+            kpiQuery.Class.AddRange(httpContext.Request.Query["class"]);
+            kpiQuery.System = httpContext.Request.Query["system"];
+            kpiQuery.Drills = httpContext.Request.Query["drills"];
+            kpiQuery.Position = httpContext.Request.Query["position"];
+            kpiQuery.AsOf = httpContext.Request.Query["asOf"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Kpis.GetKpisEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
+            var result = await Incidents.Api.Kpis.GetKpisEndpoint.Get(kpiQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -35,9 +35,12 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Kpis.MonthlyReportEndpoints").SetTag("http.route", "/api/v1/reports/due-dates").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var dueDatesQuery = new Incidents.Api.Kpis.DueDatesQuery();
+            dueDatesQuery.Year = httpContext.Request.Query["year"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.GetDueDates(httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
+            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.GetDueDates(dueDatesQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

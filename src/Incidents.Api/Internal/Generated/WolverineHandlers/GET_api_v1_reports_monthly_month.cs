@@ -42,9 +42,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var kpiFilterQuery = new Incidents.Api.Kpis.KpiFilterQuery();
+            kpiFilterQuery.Class = new System.Collections.Generic.List<string>();
+            kpiFilterQuery.Class.AddRange(httpContext.Request.Query["class"]);
+            kpiFilterQuery.System = httpContext.Request.Query["system"];
+            kpiFilterQuery.Drills = httpContext.Request.Query["drills"];
+            kpiFilterQuery.Position = httpContext.Request.Query["position"];
+            kpiFilterQuery.AsOf = httpContext.Request.Query["asOf"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.Get(month, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
+            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.Get(month, kpiFilterQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -32,9 +32,17 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Sla.Board.GetSlaBoardEndpoint").SetTag("http.route", "/api/v1/sla/board").SetTag("http.request.method", "GET");
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var slaBoardQuery = new Incidents.Api.Sla.Board.SlaBoardQuery();
+            slaBoardQuery.Class = new System.Collections.Generic.List<string>();
+            slaBoardQuery.Class.AddRange(httpContext.Request.Query["class"]);
+            slaBoardQuery.System = httpContext.Request.Query["system"];
+            slaBoardQuery.Drills = new System.Collections.Generic.List<string>();
+            slaBoardQuery.Drills.AddRange(httpContext.Request.Query["drills"]);
+            slaBoardQuery.Limit = httpContext.Request.Query["limit"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Sla.Board.GetSlaBoardEndpoint.Get(httpContext, ((Marten.IQuerySession)documentSession), _timeProvider).ConfigureAwait(false);
+            var result = await Incidents.Api.Sla.Board.GetSlaBoardEndpoint.Get(slaBoardQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
