@@ -188,6 +188,7 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
 }
 
 /// <summary>The escalation survives the service: a level that falls due while the API is down is raised when it is back.</summary>
+[Collection(RestartCollection.Name)]
 public sealed class EscalationRestartTests
 {
     /// <summary>The contract's SLA (minutes, out of the way) and a fault chain whose level 2 falls due 5 s after the report.</summary>

@@ -13,6 +13,7 @@ namespace Incidents.IntegrationTests.Sla;
 /// as soon as it is back (the real durable scheduler, on the wall clock); and the clock view can be rebuilt from the
 /// events with the same answer (the test clock). Own database, own hosts, so no other host can handle the checks.
 /// </summary>
+[Collection(RestartCollection.Name)]
 public sealed class SlaRestartTests
 {
     private static string Database => TestServices.TestDatabase + "_restart";
