@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Incidents.Api.Clocks;
 using Incidents.Api.Configuration;
+using Incidents.Api.Drills; // where the drill start timer lives on main since it moved beside DrillStream
 using Incidents.Api.Drills.Injecting;
 using Incidents.Api.Drills.Starting;
 using Microsoft.AspNetCore.Mvc.Testing;
