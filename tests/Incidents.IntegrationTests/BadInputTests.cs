@@ -381,8 +381,7 @@ public sealed class BadInputTests(ApiFixture api)
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, text);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
         (await EventStore.EventCountAsync(id)).ShouldBe(1);
-        await Task.Delay(300);
-        api.Broker.For(id).Count.ShouldBe(1);
+        (await api.Broker.AnnouncedBeforeBarrierAsync(desk, id)).Count.ShouldBe(1, "only the report was announced");
     }
 
     [Fact]
@@ -611,8 +610,7 @@ public sealed class BadInputTests(ApiFixture api)
         await ShouldRefuseStepAsync(id, () => desk.StepAsync(id, "acknowledge", ifMatch: 1), HttpStatusCode.PreconditionFailed,
             "incident.version-mismatch");
 
-        await Task.Delay(500);
-        api.Broker.For(id).Count.ShouldBe(2);
+        (await api.Broker.AnnouncedBeforeBarrierAsync(desk, id)).Count.ShouldBe(2, "only the report and the acknowledgement");
     }
 
     // ---------------------------------------------------------------- If-Match, close and cancel input

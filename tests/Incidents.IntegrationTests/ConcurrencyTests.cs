@@ -63,13 +63,7 @@ public sealed class ConcurrencyTests(ApiFixture api)
 
         foreach (var id in ids)
         {
-            await api.Broker.WaitForAsync(id, m => m.Count >= 2);
-        }
-
-        await Task.Delay(500);
-        foreach (var id in ids)
-        {
-            var messages = api.Broker.For(id);
+            var messages = await api.Broker.AnnouncedBeforeBarrierAsync(desk, id);
             messages.Count(m => m.Message.TryGetProperty("step", out var step) && step.GetString() == "acknowledged")
                 .ShouldBe(1, $"incident {id} should be announced as acknowledged exactly once");
             messages.Count.ShouldBe(2);

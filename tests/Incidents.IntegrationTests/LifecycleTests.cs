@@ -80,7 +80,6 @@ public sealed class LifecycleTests(ApiFixture api)
 
         await IncidentsClient.ShouldBeProblemAsync(response, HttpStatusCode.Conflict, "incident.not-acknowledged");
         (await EventStore.EventCountAsync(id)).ShouldBe(1);
-        await Task.Delay(500);
-        api.Broker.For(id).Count.ShouldBe(1);
+        (await api.Broker.AnnouncedBeforeBarrierAsync(desk, id)).Count.ShouldBe(1, "only the report was announced");
     }
 }

@@ -12,11 +12,11 @@ namespace Incidents.IntegrationTests;
 [Collection(ApiCollection.Name)]
 public sealed class ListingTests(ApiFixture api)
 {
-    private static string NewSystem(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+    internal static string NewSystem(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    private static string Q(string value) => Uri.EscapeDataString(value);
+    internal static string Q(string value) => Uri.EscapeDataString(value);
 
-    private static async Task<JsonNode> ReportAsync(IncidentsClient desk, string system, string @class = "outage",
+    internal static async Task<JsonNode> ReportAsync(IncidentsClient desk, string system, string @class = "outage",
         bool isDrill = false, string title = "Settlement service down")
     {
         var body = new JsonObject
@@ -33,11 +33,11 @@ public sealed class ListingTests(ApiFixture api)
         return await IncidentsClient.ReadJsonAsync(response);
     }
 
-    private static Guid IdOf(JsonNode incident) => incident["id"]!.GetValue<Guid>();
+    internal static Guid IdOf(JsonNode incident) => incident["id"]!.GetValue<Guid>();
 
-    private static List<Guid> Ids(JsonNode page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToList();
+    internal static List<Guid> Ids(JsonNode page) => page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).ToList();
 
-    private static Task<JsonNode> ListAsync(IncidentsClient desk, string query) => desk.GetJsonAsync($"/api/v1/incidents?{query}");
+    internal static Task<JsonNode> ListAsync(IncidentsClient desk, string query) => desk.GetJsonAsync($"/api/v1/incidents?{query}");
 
     [Fact]
     public async Task five_incidents_are_paged_two_at_a_time_newest_first_with_a_total_and_next_links()
@@ -162,29 +162,6 @@ public sealed class ListingTests(ApiFixture api)
         Ids(page).ShouldBe([mine]);
         page["total"]!.GetValue<long>().ShouldBe(1);
         page["items"]![0]!["affectedSystem"]!.GetValue<string>().ShouldBe(system);
-    }
-
-    [Fact]
-    public async Task from_is_inclusive_and_to_is_exclusive_on_the_report_time_in_any_offset()
-    {
-        var desk = api.Client();
-        var system = NewSystem("window");
-        var a = await ReportAsync(desk, system);
-        await Task.Delay(20);
-        var b = await ReportAsync(desk, system);
-        await Task.Delay(20);
-        var c = await ReportAsync(desk, system);
-        var bAt = b["reportedAt"]!.GetValue<DateTimeOffset>();
-        var cAt = c["reportedAt"]!.GetValue<DateTimeOffset>();
-        string Rfc3339(DateTimeOffset t) => Q(t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture));
-
-        Ids(await ListAsync(desk, $"system={Q(system)}&from={Rfc3339(bAt)}")).ShouldBe([IdOf(c), IdOf(b)]);
-        Ids(await ListAsync(desk, $"system={Q(system)}&to={Rfc3339(bAt)}")).ShouldBe([IdOf(a)]);
-        Ids(await ListAsync(desk, $"system={Q(system)}&from={Rfc3339(bAt)}&to={Rfc3339(cAt)}")).ShouldBe([IdOf(b)]);
-        var beijing = TimeSpan.FromHours(8);
-        Ids(await ListAsync(desk, $"system={Q(system)}&from={Rfc3339(bAt.ToOffset(beijing))}&to={Rfc3339(cAt.ToOffset(beijing))}"))
-            .ShouldBe([IdOf(b)]);
-        Ids(await ListAsync(desk, $"system={Q(system)}&from={Rfc3339(cAt.AddMinutes(1))}")).ShouldBeEmpty();
     }
 
     [Fact]
@@ -359,5 +336,39 @@ public sealed class ListingTests(ApiFixture api)
         item["class"]!.GetValue<string>().ShouldBe("major-event");
         item["isDrill"]!.GetValue<bool>().ShouldBeFalse();
         item["acknowledgedAt"].ShouldNotBeNull();
+    }
+}
+
+/// <summary>
+/// The report-time window of the list, on the test clock: the reports are a minute apart by construction, so the bounds
+/// are exact instants rather than whatever the wall clock gave three quick requests.
+/// </summary>
+[Collection(SlaCollection.Name)]
+public sealed class ListingWindowTests(SlaFixture host)
+{
+    [Fact]
+    public async Task from_is_inclusive_and_to_is_exclusive_on_the_report_time_in_any_offset()
+    {
+        var desk = host.Client();
+        var system = ListingTests.NewSystem("window");
+        var a = await ListingTests.ReportAsync(desk, system);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var b = await ListingTests.ReportAsync(desk, system);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var c = await ListingTests.ReportAsync(desk, system);
+        var bAt = b["reportedAt"]!.GetValue<DateTimeOffset>();
+        var cAt = c["reportedAt"]!.GetValue<DateTimeOffset>();
+        bAt.ShouldBe(a["reportedAt"]!.GetValue<DateTimeOffset>().AddMinutes(1));
+        cAt.ShouldBe(bAt.AddMinutes(1));
+        string Q(string value) => ListingTests.Q(value);
+        string Rfc3339(DateTimeOffset t) => Q(t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture));
+        async Task<List<Guid>> IdsAsync(string query) => ListingTests.Ids(await ListingTests.ListAsync(desk, $"system={Q(system)}&{query}"));
+
+        (await IdsAsync($"from={Rfc3339(bAt)}")).ShouldBe([ListingTests.IdOf(c), ListingTests.IdOf(b)]);
+        (await IdsAsync($"to={Rfc3339(bAt)}")).ShouldBe([ListingTests.IdOf(a)]);
+        (await IdsAsync($"from={Rfc3339(bAt)}&to={Rfc3339(cAt)}")).ShouldBe([ListingTests.IdOf(b)]);
+        var beijing = TimeSpan.FromHours(8);
+        (await IdsAsync($"from={Rfc3339(bAt.ToOffset(beijing))}&to={Rfc3339(cAt.ToOffset(beijing))}")).ShouldBe([ListingTests.IdOf(b)]);
+        (await IdsAsync($"from={Rfc3339(cAt.AddSeconds(1))}")).ShouldBeEmpty();
     }
 }

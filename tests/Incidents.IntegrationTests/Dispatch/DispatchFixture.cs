@@ -42,6 +42,9 @@ public sealed class DispatchFixture : IAsyncLifetime
 
     public BrokerProbe Receipts { get; private set; } = null!;
 
+    /// <summary>The messages the worker has been through, by message id (every worker this fixture starts).</summary>
+    public ConsumedMessages Consumed { get; } = new();
+
     /// <summary>A client for the worker's operator endpoints.</summary>
     public HttpClient Operator { get; private set; } = null!;
 
@@ -130,6 +133,7 @@ public sealed class DispatchFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(_settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
+        _worker.Services.GetRequiredService<MassTransit.IBus>().ConnectConsumeObserver(Consumed);
         await _worker.StartAsync();
         await WaitForConsumerAsync();
         Operator?.Dispose();

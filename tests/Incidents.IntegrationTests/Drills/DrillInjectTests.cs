@@ -8,9 +8,9 @@ using Wolverine;
 namespace Incidents.IntegrationTests.Drills;
 
 /// <summary>
-/// Injects end to end, on the short SLA policy: scripted follow-ups fire durably at their offset after the start, change the
-/// synthetic incident through the normal incident rules as the drill script, and are recorded on the drill and its scorecard
-/// — or skipped with the incident rule's reason when the incident has moved on.
+/// Injects end to end, on the test clock: scripted follow-ups are durable timers at their offset after the start; when they
+/// fall due they change the synthetic incident through the normal incident rules as the drill script, and are recorded on
+/// the drill and its scorecard — or skipped with the incident rule's reason when the incident has moved on.
 /// </summary>
 [Collection(SlaCollection.Name)]
 public sealed class DrillInjectTests(SlaFixture api)
@@ -18,6 +18,8 @@ public sealed class DrillInjectTests(SlaFixture api)
     private IncidentsClient Coordinator => api.Client("drill-01", "Sun Yu", "drill-coordinator");
 
     private IncidentsClient Supervisor => api.Client("sup-01", "Liu Yang", "supervisor");
+
+    private TestClock Clock => api.Clock;
 
     private static object FaultPlan(string system, DateTimeOffset plannedStart, params object[] injects) => new
     {
@@ -36,32 +38,39 @@ public sealed class DrillInjectTests(SlaFixture api)
     private static JsonNode Inject(JsonNode drill, int index) => drill["injects"]!.AsArray()[index]!;
 
     [Fact]
-    public async Task an_inject_at_one_second_turns_the_fault_into_an_outage_as_the_drill_script()
+    public async Task an_inject_ten_minutes_in_turns_the_fault_into_an_outage_as_the_drill_script()
     {
         const string system = "drill-test-9";
         var desk = api.Client();
-        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan(system, DateTimeOffset.UtcNow.AddSeconds(2), new
+        var plannedStart = Clock.Now.AddHours(2);
+        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan(system, plannedStart, new
         {
-            offset = "PT1S",
+            offset = "PT10M",
             description = "The fault becomes an outage",
             reclassifyTo = "outage",
             comment = "Caller: now no hospital can log in at all.",
         }));
         var planned = Inject(await Coordinator.DrillAsync(drillId), 0);
         planned["status"]!.GetValue<string>().ShouldBe("pending");
-        planned["offset"]!.GetValue<string>().ShouldBe("PT1S");
+        planned["offset"]!.GetValue<string>().ShouldBe("PT10M");
 
-        var drill = await Eventually.GetAsync(() => Coordinator.DrillAsync(drillId),
-            d => Inject(d, 0)["status"]!.GetValue<string>() != "pending", TimeSpan.FromSeconds(20), "the drill to start and its inject to fire");
+        // The drill starts by itself at its planned start; its inject is a timer for ten minutes later.
+        await Clock.RunDueAsync(plannedStart, drillId);
+        var drill = await Coordinator.DrillAsync(drillId);
         drill["startedByHand"]!.GetValue<bool>().ShouldBeFalse();
         var startedAt = drill["startedAt"]!.GetValue<DateTimeOffset>();
+        startedAt.ShouldBe(plannedStart);
         var incidentId = drill["incidentId"]!.GetValue<Guid>();
+        Inject(drill, 0)["status"]!.GetValue<string>().ShouldBe("pending");
+        (await Clock.PendingAsync(drillId)).Select(t => t.At).ShouldBe([startedAt.AddMinutes(10)]);
+
+        await Clock.RunDueAsync(startedAt.AddMinutes(10), drillId, incidentId);
+        drill = await Coordinator.DrillAsync(drillId);
         var inject = Inject(drill, 0);
         inject["status"]!.GetValue<string>().ShouldBe("applied", inject.ToJsonString());
-        inject["plannedAt"]!.GetValue<DateTimeOffset>().ShouldBe(startedAt.AddSeconds(1), TimeSpan.FromMilliseconds(1));
+        inject["plannedAt"]!.GetValue<DateTimeOffset>().ShouldBe(startedAt.AddMinutes(10));
         var recordedAt = inject["recordedAt"]!.GetValue<DateTimeOffset>();
-        recordedAt.ShouldBeGreaterThanOrEqualTo(startedAt.AddSeconds(1));
-        recordedAt.ShouldBeLessThan(startedAt.AddSeconds(6), "an inject fires within moments of its time");
+        recordedAt.ShouldBe(startedAt.AddMinutes(10), "an inject fires at its time");
 
         // The incident was reclassified and the caller spoke, by the drill script, at the inject's time.
         var incident = await desk.GetAsync(incidentId);
@@ -89,7 +98,7 @@ public sealed class DrillInjectTests(SlaFixture api)
         // A duplicate of the timer (redelivery) changes nothing: the drill already recorded the inject.
         var version = (await Coordinator.DrillAsync(drillId))["version"]!.GetValue<long>();
         await api.Factory.Services.GetRequiredService<IMessageBus>()
-            .InvokeAsync(new DrillInjectDue(drillId, 0, incidentId, startedAt.AddSeconds(1)));
+            .InvokeAsync(new DrillInjectDue(drillId, 0, incidentId, startedAt.AddMinutes(10)));
         (await Coordinator.DrillAsync(drillId))["version"]!.GetValue<long>().ShouldBe(version);
         (await TimelineAsync(desk, incidentId)).Count(e => e!["by"]!["id"]!.GetValue<string>() == "drill-script").ShouldBe(2);
 
@@ -103,7 +112,7 @@ public sealed class DrillInjectTests(SlaFixture api)
         var markdown = await (await Supervisor.Http.GetAsync($"/api/v1/drills/{drillId}/scorecard.md")).Content.ReadAsStringAsync();
         markdown.ShouldContain("## Injects");
         markdown.ShouldContain("| 1 |");
-        markdown.ShouldContain("| PT1S | The fault becomes an outage: reclassify to outage; caller: \"Caller: now no hospital can log in at all.\" |");
+        markdown.ShouldContain("| PT10M | The fault becomes an outage: reclassify to outage; caller: \"Caller: now no hospital can log in at all.\" |");
         markdown.ShouldContain("| applied |");
     }
 
@@ -112,26 +121,29 @@ public sealed class DrillInjectTests(SlaFixture api)
     {
         const string system = "drill-test-10";
         var desk = api.Client();
-        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan(system, DateTimeOffset.UtcNow.AddDays(3),
-            new { offset = "PT2S", description = "It becomes an outage", reclassifyTo = "outage" },
-            new { offset = "PT8S", description = "The caller calls back", comment = "Caller: is anyone working on this?" }));
+        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan(system, Clock.Now.AddDays(3),
+            new { offset = "PT5M", description = "It becomes an outage", reclassifyTo = "outage" },
+            new { offset = "PT20M", description = "The caller calls back", comment = "Caller: is anyone working on this?" }));
         var started = await Coordinator.DrillStepOkAsync(drillId, "start");
         var incidentId = started["incidentId"]!.GetValue<Guid>();
+        var startedAt = Clock.Now;
 
         // The desk saw it coming and reclassified by hand before the script did.
+        await Clock.RunDueAsync(startedAt.AddMinutes(2), drillId, incidentId);
         await desk.StepOkAsync(incidentId, "reclassify", new { @class = "outage", reason = "Nobody can log in" });
-        var drill = await Eventually.GetAsync(() => Coordinator.DrillAsync(drillId),
-            d => Inject(d, 0)["status"]!.GetValue<string>() != "pending", TimeSpan.FromSeconds(15), "the first inject to fire");
+        await Clock.RunDueAsync(startedAt.AddMinutes(5), drillId, incidentId);
+        var drill = await Coordinator.DrillAsync(drillId);
         Inject(drill, 0)["status"]!.GetValue<string>().ShouldBe("skipped");
         Inject(drill, 0)["reason"]!.GetValue<string>().ShouldBe("incident.class-unchanged");
+        Inject(drill, 1)["status"]!.GetValue<string>().ShouldBe("pending");
 
         // Then it is worked to close before the caller's call-back is due.
         await desk.StepOkAsync(incidentId, "acknowledge");
         await desk.StepOkAsync(incidentId, "restore", new { summary = "Failed over" });
         await desk.StepOkAsync(incidentId, "resolve", new { summary = "Done", cause = "other" });
         await desk.StepOkAsync(incidentId, "close", new { satisfaction = 4 });
-        drill = await Eventually.GetAsync(() => Coordinator.DrillAsync(drillId),
-            d => Inject(d, 1)["status"]!.GetValue<string>() != "pending", TimeSpan.FromSeconds(15), "the second inject to fire");
+        await Clock.RunDueAsync(startedAt.AddMinutes(20), drillId, incidentId);
+        drill = await Coordinator.DrillAsync(drillId);
         Inject(drill, 1)["status"]!.GetValue<string>().ShouldBe("skipped");
         Inject(drill, 1)["reason"]!.GetValue<string>().ShouldBe("incident.closed");
 
@@ -150,9 +162,10 @@ public sealed class DrillInjectTests(SlaFixture api)
     [Fact]
     public async Task an_inject_of_a_drill_completed_before_it_falls_due_never_fires()
     {
-        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan("drill-test-11", DateTimeOffset.UtcNow.AddDays(3),
-            new { offset = "PT2S", description = "It becomes an outage", reclassifyTo = "outage" }));
+        var drillId = await Coordinator.ScheduleOkAsync(FaultPlan("drill-test-11", Clock.Now.AddDays(3),
+            new { offset = "PT5M", description = "It becomes an outage", reclassifyTo = "outage" }));
         var incidentId = (await Coordinator.DrillStepOkAsync(drillId, "start"))["incidentId"]!.GetValue<Guid>();
+        var startedAt = Clock.Now;
         // A control character inside a list is refused like anywhere else (400 naming the entry), and nothing is recorded.
         var refused = await IncidentsClient.ShouldBeProblemAsync(
             await Coordinator.DrillStepAsync(drillId, "complete", new { objectivesMet = new[] { "Fail\u0000over" }, lessonsLearned = "" }),
@@ -161,7 +174,7 @@ public sealed class DrillInjectTests(SlaFixture api)
         (await Coordinator.DrillAsync(drillId))["status"]!.GetValue<string>().ShouldBe("started");
         await Coordinator.DrillStepOkAsync(drillId, "complete", new { objectivesMet = Array.Empty<string>(), lessonsLearned = "Called off early." });
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        (await Clock.RunDueAsync(startedAt.AddHours(1), drillId)).ShouldBe(1, "the inject's timer still falls due");
 
         var drill = await Coordinator.DrillAsync(drillId);
         Inject(drill, 0)["status"]!.GetValue<string>().ShouldBe("not-fired");

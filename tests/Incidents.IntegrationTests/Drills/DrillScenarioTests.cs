@@ -10,26 +10,35 @@ using Wolverine;
 namespace Incidents.IntegrationTests.Drills;
 
 /// <summary>
-/// The drill end to end, on the short SLA policy: scheduled a few seconds ahead, it starts by itself, its synthetic incident
-/// is worked to close through the normal API, the scorecard tells how it went, and production lists never show it.
+/// The drill end to end, on the contract's SLA policy and the test clock: scheduled ahead, it starts by itself when its
+/// timer falls due, its synthetic incident is worked to close through the normal API, the scorecard tells how it went, and
+/// production lists never show it.
 /// </summary>
 [Collection(SlaCollection.Name)]
 public sealed class DrillScenarioTests(SlaFixture api)
 {
     private IncidentsClient Coordinator => api.Client("drill-01", "Sun Yu", "drill-coordinator");
 
+    private TestClock Clock => api.Clock;
+
     [Fact]
-    public async Task a_drill_scheduled_seconds_ahead_starts_by_itself_is_worked_to_close_and_scores()
+    public async Task a_drill_scheduled_ahead_starts_by_itself_is_worked_to_close_and_scores()
     {
         const string system = "drill-test-1";
         var coordinator = Coordinator;
         var desk = api.Client();
-        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan(system, DateTimeOffset.UtcNow.AddSeconds(2)));
+        var plannedStart = Clock.Now.AddHours(1);
+        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan(system, plannedStart));
         (await coordinator.DrillAsync(drillId))["status"]!.GetValue<string>().ShouldBe("scheduled");
 
-        var started = await Eventually.GetAsync(() => coordinator.DrillAsync(drillId), d => d["status"]!.GetValue<string>() == "started",
-            TimeSpan.FromSeconds(15), "the drill to start by itself");
+        await Clock.RunDueAsync(plannedStart - TimeSpan.FromSeconds(1), drillId);
+        (await coordinator.DrillAsync(drillId))["status"]!.GetValue<string>().ShouldBe("scheduled", "not started before its time");
+        (await Clock.RunDueAsync(plannedStart, drillId)).ShouldBe(1, "its start timer falls due at the planned start");
+
+        var started = await coordinator.DrillAsync(drillId);
+        started["status"]!.GetValue<string>().ShouldBe("started");
         started["startedByHand"]!.GetValue<bool>().ShouldBeFalse();
+        started["startedAt"]!.GetValue<DateTimeOffset>().ShouldBe(plannedStart);
         var incidentId = started["incidentId"]!.GetValue<Guid>();
 
         var incident = await desk.GetAsync(incidentId);
@@ -43,11 +52,16 @@ public sealed class DrillScenarioTests(SlaFixture api)
         (await desk.GetJsonAsync($"/api/v1/incidents?system={system}"))["total"]!.GetValue<long>().ShouldBe(0);
         (await desk.GetJsonAsync($"/api/v1/incidents?system={system}&drills=only"))["total"]!.GetValue<long>().ShouldBe(1);
 
-        // Worked through the normal API, as a real incident.
+        // Worked through the normal API, as a real incident, while its clock runs: acknowledged in 3 minutes (target 5),
+        // on site in 50 minutes (target 1 hour), restored after 5 hours (target 4).
+        async Task At(TimeSpan sinceStart) => await Clock.RunDueAsync(plannedStart + sinceStart, drillId, incidentId);
+        await At(TimeSpan.FromMinutes(3));
         await desk.StepOkAsync(incidentId, "acknowledge");
         await desk.StepOkAsync(incidentId, "responders", new { responderId = "eng-07", name = "Zhao Lei", team = "Cloud platform" });
         await desk.StepOkAsync(incidentId, "responders/eng-07/dispatch", new { note = "Drill" });
+        await At(TimeSpan.FromMinutes(50));
         await desk.StepOkAsync(incidentId, "responders/eng-07/arrival");
+        await At(TimeSpan.FromHours(5));
         await desk.StepOkAsync(incidentId, "restore", new { summary = "Failed over" });
         await desk.StepOkAsync(incidentId, "resolve", new { summary = "Drill done", cause = "other" });
         await desk.StepOkAsync(incidentId, "close", new { satisfaction = 5 });
@@ -62,15 +76,11 @@ public sealed class DrillScenarioTests(SlaFixture api)
         card["acknowledgedBy"]!["id"]!.GetValue<string>().ShouldBe("desk-01");
         var stages = card["stages"]!.AsArray();
         stages.Select(s => s!["stage"]!.GetValue<string>()).ShouldBe(["acknowledge", "on-site", "restore"]);
-        stages.Select(s => s!["target"]!.GetValue<string>()).ShouldBe(["PT2S", "PT4S", "PT6S"]);
-        foreach (var stage in stages)
-        {
-            // Met exactly when the actual time is within the target, as the SLA engine says for real incidents.
-            var withinTarget = System.Xml.XmlConvert.ToTimeSpan(stage!["actual"]!.GetValue<string>())
-                <= System.Xml.XmlConvert.ToTimeSpan(stage["target"]!.GetValue<string>());
-            stage["met"]!.GetValue<bool>().ShouldBe(withinTarget, stage.ToJsonString());
-            stage["outcome"]!.GetValue<string>().ShouldBe(withinTarget ? "met" : "met-late");
-        }
+        stages.Select(s => s!["target"]!.GetValue<string>()).ShouldBe(["PT5M", "PT1H", "PT4H"]);
+        // Met exactly when the actual time is within the target, as the SLA engine says for real incidents.
+        stages.Select(s => s!["actual"]!.GetValue<string>()).ShouldBe(["PT3M", "PT50M", "PT5H"]);
+        stages.Select(s => s!["met"]!.GetValue<bool>()).ShouldBe([true, true, false]);
+        stages.Select(s => s!["outcome"]!.GetValue<string>()).ShouldBe(["met", "met", "met-late"]);
 
         card["objectives"]!.AsArray().Select(o => (o!["objective"]!.GetValue<string>(), o["met"]!.GetValue<bool>()))
             .ShouldBe([("acknowledge within the clock", true), ("restore within the clock", false)]);
@@ -84,7 +94,7 @@ public sealed class DrillScenarioTests(SlaFixture api)
         before.ShouldNotContain("| at | recipient | channel |");
 
         // The worker's receipts, recorded by the receipt handler itself: the scorecard lists them.
-        var sentAt = DateTimeOffset.UtcNow.AddSeconds(-30);
+        var sentAt = Clock.Now.AddSeconds(-30);
         var bus = api.Factory.Services.GetRequiredService<IMessageBus>();
         await bus.InvokeAsync(new NotificationAttempted(incidentId, "incident-opened", 1, "ops-oncall@example.test", "mail", "retrying", 1,
             "SMTP 451 try later", true, sentAt));
@@ -110,7 +120,7 @@ public sealed class DrillScenarioTests(SlaFixture api)
         report.Content.Headers.ContentType!.MediaType.ShouldBe("text/markdown");
         var markdown = await report.Content.ReadAsStringAsync();
         markdown.ShouldContain("# Drill scorecard: Settlement database failover");
-        markdown.ShouldContain("| acknowledge | PT2S |");
+        markdown.ShouldContain("| acknowledge | PT5M |");
         markdown.ShouldContain("- [x] acknowledge within the clock");
         markdown.ShouldContain("Runbook step 4 is outdated.");
         markdown.ShouldContain("| at | recipient | channel | trigger | attempt | outcome |");
@@ -126,15 +136,18 @@ public sealed class DrillScenarioTests(SlaFixture api)
     public async Task the_timer_of_a_rescheduled_drill_starts_nothing()
     {
         var coordinator = Coordinator;
-        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan("drill-test-2", DateTimeOffset.UtcNow.AddSeconds(1)));
+        var firstStart = Clock.Now.AddMinutes(10);
+        var drillId = await coordinator.ScheduleOkAsync(DrillClient.Plan("drill-test-2", firstStart));
+        var newStart = Clock.Now.AddDays(1);
         var moved = await coordinator.DrillStepOkAsync(drillId, "reschedule",
-            new { plannedStart = DateTimeOffset.UtcNow.AddDays(1), reason = "Data centre visit moved" });
+            new { plannedStart = newStart, reason = "Data centre visit moved" });
         moved["rescheduleCount"]!.GetValue<int>().ShouldBe(1);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        (await Clock.RunDueAsync(firstStart.AddMinutes(1), drillId)).ShouldBe(1, "the first start's timer still fires");
 
         var drill = await coordinator.DrillAsync(drillId);
         drill["status"]!.GetValue<string>().ShouldBe("scheduled");
         drill["incidentId"].ShouldBeNull();
+        (await Clock.PendingAsync(drillId)).Select(t => t.At).ShouldBe([newStart], "the new start's timer waits");
     }
 }

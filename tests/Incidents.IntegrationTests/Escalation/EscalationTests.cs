@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Incidents.IntegrationTests.Escalation;
 
 /// <summary>
-/// An API host with the short SLA policy and short escalation chains, on its own database:
+/// An API host with the short SLA policy and short escalation chains, on its own database and the test clock:
 /// outage: duty (3 s) → manager (3 s) → purchaser, no repeats; fault: duty (1.5 s) → manager (1.5 s), one repeat.
+/// Seconds keep the waits and the SLA deadlines interleaved as in the contract's minutes; the clock makes them exact.
 /// </summary>
 public sealed class EscalationFixture : IAsyncLifetime
 {
@@ -45,11 +46,14 @@ public sealed class EscalationFixture : IAsyncLifetime
 
     public BrokerProbe Broker { get; private set; } = null!;
 
+    public TestClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         await TestServices.RecreateDatabaseAsync(Database);
         Broker = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange);
-        Factory = await TestHost.StartAsync(Database, Settings);
+        Factory = await TestHost.StartAsync(Database, Settings, Clock.Time);
+        Clock.Attach(Factory, Database);
     }
 
     public IncidentsClient Client(string actorId = "desk-01", string name = "Li Na", string role = "hotline") =>
@@ -66,6 +70,8 @@ public sealed class EscalationFixture : IAsyncLifetime
 public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<EscalationFixture>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private TestClock Clock => fixture.Clock;
 
     internal static async Task<Guid> ReportAsync(IncidentsClient desk, string incidentClass)
     {
@@ -101,8 +107,10 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
         var desk = fixture.Client();
         var id = await ReportAsync(desk, "fault");
         var reportedAt = (await desk.GetAsync(id))["reportedAt"]!.GetValue<DateTimeOffset>();
+        reportedAt.ShouldBe(Clock.Now);
 
-        var levels = await Eventually.GetAsync(() => LevelsAsync(desk, id), l => l.Count >= 5, Wait, "the whole chain");
+        await Clock.RunDueAsync(reportedAt + TimeSpan.FromSeconds(10), id);
+        var levels = await LevelsAsync(desk, id);
 
         // Stamped with when each level fell due (not when the check ran): the report, the waits, the breaches.
         levels.Select(l => Describe(l, reportedAt)).ShouldBe(
@@ -118,8 +126,10 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
         levels[^1]["data"]!["nextAt"].ShouldBeNull("the chain is exhausted");
         levels.ShouldAllBe(l => l["by"]!["id"]!.GetValue<string>() == "system");
 
-        // Nothing more is raised after the chain is exhausted (the restore stage does not apply to faults).
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Nothing more is raised after the chain is exhausted (the restore stage does not apply to faults): not by the
+        // timers an hour on, nor by a check run then.
+        await Clock.RunDueAsync(reportedAt + TimeSpan.FromHours(1), id);
+        await Clock.CheckNowAsync(id);
         (await LevelsAsync(desk, id)).Count.ShouldBe(5);
         var integrity = await fixture.Client("sup-01", "Liu Yang", "supervisor").GetJsonAsync($"/api/v1/incidents/{id}/integrity");
         integrity["ok"]!.GetValue<bool>().ShouldBeTrue();
@@ -134,8 +144,10 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
         var ignored = await ReportAsync(desk, "outage");
         (await engineer.StepAsync(handled, "acknowledge", ifMatch: 1)).IsSuccessStatusCode.ShouldBeTrue();
 
-        // The twin: the acknowledge breach (2 s) raises level 2, the on-site breach (4 s) level 3.
-        var twin = await Eventually.GetAsync(() => LevelsAsync(desk, ignored), l => l.Count >= 3, Wait, "the twin's levels");
+        // The twin: the acknowledge breach (2 s) raises level 2, the on-site breach (4 s) level 3 (the restore breach at 6 s
+        // would page level 3 again).
+        await Clock.RunDueAsync(Clock.Now + TimeSpan.FromSeconds(5), handled, ignored);
+        var twin = await LevelsAsync(desk, ignored);
         twin.Select(l => l["data"]!["level"]!.GetValue<int>()).ShouldBe([1, 2, 3]);
 
         var levels = await LevelsAsync(desk, handled);
@@ -169,18 +181,17 @@ public sealed class EscalationTests(EscalationFixture fixture) : IClassFixture<E
         (await engineer.StepAsync(id, "reclassify", new { @class = "security-event", reason = "An intrusion, not a fault" }))
             .IsSuccessStatusCode.ShouldBeTrue();
 
-        await Eventually.GetAsync(() => LevelsAsync(desk, control), l => l.Count >= 2, Wait, "the control's level 2");
+        await Clock.RunDueAsync(Clock.Now + TimeSpan.FromMinutes(5), id, control);
+        (await LevelsAsync(desk, control)).Count.ShouldBe(5, "the control walks its whole chain");
         (await LevelsAsync(desk, id)).Count.ShouldBe(1, "security events have no chain in this policy");
     }
 }
 
 /// <summary>The escalation survives the service: a level that falls due while the API is down is raised when it is back.</summary>
+[Collection(RestartCollection.Name)]
 public sealed class EscalationRestartTests
 {
-    /// <summary>
-    /// The contract's SLA (minutes, out of the way) and a fault chain whose level 2 falls due 5 s after the report: the
-    /// first host is gone by then, even on a busy machine.
-    /// </summary>
+    /// <summary>The contract's SLA (minutes, out of the way) and a fault chain whose level 2 falls due 5 s after the report.</summary>
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Escalation:Policy:None"] = "false",
@@ -193,6 +204,9 @@ public sealed class EscalationRestartTests
         ["Escalation:Policy:Chains:0:Levels:1:Wait"] = "PT1M",
     };
 
+    /// <summary>The first host's scheduler polls an hour apart: it cannot raise level 2 even if it takes long to stop.</summary>
+    private static readonly Dictionary<string, string> Parked = new(Settings) { ["Sla:CheckPollingInterval"] = "01:00:00" };
+
     [Fact]
     public async Task a_level_due_while_the_api_is_down_is_raised_after_restart_stamped_with_its_due_time()
     {
@@ -200,7 +214,7 @@ public sealed class EscalationRestartTests
         await TestServices.RecreateDatabaseAsync(database);
         Guid id;
         DateTimeOffset firstAt;
-        await using (var first = await TestHost.StartAsync(database, Settings))
+        await using (var first = await TestHost.StartAsync(database, Parked))
         {
             var desk = IncidentsClient.For(first.CreateClient());
             id = await EscalationTests.ReportAsync(desk, "fault");
@@ -210,15 +224,27 @@ public sealed class EscalationRestartTests
         }
 
         // Down past level 2's due time (5 s after the report).
-        await Task.Delay(firstAt + TimeSpan.FromSeconds(6) - DateTimeOffset.UtcNow);
+        await Eventually.PastAsync(firstAt + TimeSpan.FromSeconds(6), "level 2's due time to pass while the API is down");
+        (await LevelsStoredAsync(database, id)).ShouldBe(1, "nothing runs while the API is down");
+
         var restartedAt = DateTimeOffset.UtcNow;
         await using var second = await TestHost.StartAsync(database, Settings);
         var client = IncidentsClient.For(second.CreateClient());
-        var after = await Eventually.GetAsync(() => EscalationTests.LevelsAsync(client, id), l => l.Count >= 2, TimeSpan.FromSeconds(20),
+        var after = await Eventually.GetAsync(() => EscalationTests.LevelsAsync(client, id), l => l.Count >= 2, TimeSpan.FromSeconds(30),
             "level 2 after the restart");
 
         after[1]["data"]!["level"]!.GetValue<int>().ShouldBe(2);
         after[1]["at"]!.GetValue<DateTimeOffset>().ShouldBe(firstAt + TimeSpan.FromSeconds(5), "stamped with when it fell due");
         after[1]["recordedAt"]!.GetValue<DateTimeOffset>().ShouldBeGreaterThan(restartedAt);
+    }
+
+    private static async Task<long> LevelsStoredAsync(string database, Guid id)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestServices.ConnectionStringFor(database));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select count(*) from incidents.mt_events where stream_id = @id and type = 'escalation_level_raised'", connection);
+        command.Parameters.AddWithValue("id", id);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

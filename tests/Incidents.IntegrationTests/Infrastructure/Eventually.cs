@@ -22,4 +22,13 @@ public static class Eventually
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// Waits until the wall clock has passed an instant. Only for the few tests of the real durable scheduler (restarts),
+    /// where real time passing while the API is down is the scenario itself; every other clock test moves a
+    /// <see cref="TestClock"/> instead of waiting.
+    /// </summary>
+    public static Task PastAsync(DateTimeOffset instant, string what) =>
+        GetAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > instant,
+            (instant - DateTimeOffset.UtcNow).Duration() + TimeSpan.FromSeconds(30), what);
 }

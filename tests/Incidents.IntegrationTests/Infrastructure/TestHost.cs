@@ -1,6 +1,8 @@
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Incidents.IntegrationTests.Infrastructure;
@@ -38,7 +40,9 @@ public static class TestHost
         .. Enumerable.Range(1, 20).Select(i => $"drill-test-{i}"),
     ];
 
-    public static WebApplicationFactory<Program> Create(string database, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="clock">The host's <see cref="TimeProvider"/> instead of the system clock: a test clock (<see cref="TestClock"/>).</param>
+    public static WebApplicationFactory<Program> Create(string database, IReadOnlyDictionary<string, string>? settings = null,
+        TimeProvider? clock = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -68,13 +72,19 @@ public static class TestHost
             }
 
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            if (clock is not null)
+            {
+                // Registered after the API's own TimeProvider.System, so every endpoint and handler gets this one.
+                web.ConfigureTestServices(services => services.AddSingleton(clock));
+            }
         });
     }
 
     /// <summary>Starts the host now, so a test's own timeouts do not pay for the start-up.</summary>
-    public static async Task<WebApplicationFactory<Program>> StartAsync(string database, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<WebApplicationFactory<Program>> StartAsync(string database, IReadOnlyDictionary<string, string>? settings = null,
+        TimeProvider? clock = null)
     {
-        var factory = Create(database, settings);
+        var factory = Create(database, settings, clock);
         using var client = factory.CreateClient();
         (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
         return factory;
