@@ -26,11 +26,32 @@ public static class ProjectionsRegistration
             .Duplicate(x => x.Status)
             .Duplicate(x => x.Class)
             .Duplicate(x => x.AffectedSystem)
-            .Duplicate(x => x.ReportedAt)
-            .Duplicate(x => x.IsDrill)
-            // The hotline board: open stages, least time left first.
-            .Duplicate(x => x.HasOpenStage)
-            .Duplicate(x => x.NextDueAt);
+            .Duplicate(x => x.ReportedAt);
+        options.Policies.ForAllDocuments(mapping =>
+        {
+            if (mapping.DocumentType != typeof(IncidentDetails))
+            {
+                return;
+            }
+
+            // Every step rewrites this row, and each index is written again with it: no index on the two flags (a
+            // boolean selects half the table or is read with another filter), and the board's index holds only the
+            // incidents on the board.
+            foreach (var member in new[] { nameof(IncidentDetails.IsDrill), nameof(IncidentDetails.HasOpenStage), nameof(IncidentDetails.NextDueAt) })
+            {
+                var column = mapping.DuplicateField(member).ColumnName;
+                foreach (var index in mapping.Indexes.Where(i => i.Columns is [var only] && only == column).ToList())
+                {
+                    mapping.Indexes.Remove(index);
+                }
+            }
+
+            mapping.Indexes.Add(new Weasel.Postgresql.Tables.IndexDefinition("mt_doc_incidentdetails_idx_board")
+            {
+                Columns = ["next_due_at", "id"],
+                Predicate = "has_open_stage",
+            });
+        });
 
         return options;
     }
