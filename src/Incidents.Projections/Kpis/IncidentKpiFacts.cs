@@ -179,7 +179,8 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
         ("missed_acknowledge", "reported_at", "not cancelled and acknowledge_state >= 2"),
         ("missed_on_site", "reported_at", "not cancelled and on_site_state >= 2"),
         ("missed_restore", "reported_at", "not cancelled and restore_state >= 2"),
-        ("unresolved", "reported_at", "not cancelled and resolved_ticks is null"),
+        // Also the open incidents a KPI query adds to the cells (KpiCells.NotInCells), in the order of the period column.
+        ("unresolved", "reported_at", KpiCells.NotInCells),
         ("unsatisfied", "reported_at", "not cancelled and rating < 4"),
         ("slow_majors", "reported_at", "not cancelled and slow_major"),
         ("outages_reported", "reported_at", "is_outage"),
