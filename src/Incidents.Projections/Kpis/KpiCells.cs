@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Marten;
 using Weasel.Core;
@@ -169,11 +170,9 @@ public static class KpiCells
 
         // One trigger per event: PostgreSQL renders a multi-event trigger's events in its own order, which the start-up schema
         // check would take for a change. Each row trigger fires only for rows in the cells before or after the change (WHEN,
-        // evaluated by PostgreSQL without calling the function): open incidents cost nothing here. (Where the schema is on the
-        // user's search_path, as in development, PostgreSQL renders the function unqualified and the triggers are re-created at
-        // each start: a drop and create, no scan.)
+        // evaluated by PostgreSQL without calling the function): open incidents cost nothing here.
         Trigger On(string name, TriggerEvents events, bool forEachRow, string? condition) =>
-            new(PostgresqlProvider.Instance.Parse($"{schema}.kpi_cells_on_{name}"), rows, $"{schema}.kpi_cells_track()")
+            new KpiTrigger(PostgresqlProvider.Instance.Parse($"{schema}.kpi_cells_on_{name}"), rows, schema, "kpi_cells_track()")
             {
                 Timing = TriggerTiming.After,
                 Events = events,
@@ -240,5 +239,29 @@ public static class KpiCells
                 end if;
               end if;
             """));
+    }
+
+    /// <summary>
+    /// A trigger that also recognises its function rendered unqualified: where the schema is on the database user's
+    /// search_path (development: user and schema are both <c>incidents</c>), <c>pg_get_triggerdef</c> leaves the schema
+    /// off the function, which Weasel's own comparison would take for a change and re-create the trigger at every start.
+    /// </summary>
+    private sealed class KpiTrigger(DbObjectName identifier, DbObjectName target, string schema, string function)
+        : Trigger(identifier, target, $"{schema}.{function}")
+    {
+        public override async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct = default)
+        {
+            var existing = await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct) ? await reader.GetFieldValueAsync<string>(0, ct) : null;
+            if (string.IsNullOrWhiteSpace(existing))
+            {
+                return new SchemaObjectDelta(this, SchemaPatchDifference.Create);
+            }
+
+            var unqualified = NormalizeBody(existing).Replace(NormalizeBody($"EXECUTE FUNCTION {function}"),
+                NormalizeBody($"EXECUTE FUNCTION {schema}.{function}"), StringComparison.Ordinal);
+            return Matches(existing) || Matches(unqualified)
+                ? new SchemaObjectDelta(this, SchemaPatchDifference.None)
+                : new SchemaObjectDelta(this, SchemaPatchDifference.Update);
+        }
     }
 }
