@@ -71,6 +71,16 @@ public static class KpiCells
     public const string NotInCells = "not cancelled and resolved_ticks is null";
 
     /// <summary>
+    /// The columns the KPI query reads from the open incidents (counts judged at an instant, durations, filters), included in
+    /// the partial index of <see cref="NotInCells"/>: the open incidents of a period are then read from the index alone.
+    /// </summary>
+    public static readonly string[] OpenIncidentColumns =
+    [
+        "class", "affected_system", "is_drill", "local_day", "cancelled", "resolved_ticks", "rating",
+        .. StageColumns.SelectMany(s => new[] { $"{s}_state", $"{s}_due_ticks" }), .. DurationColumns,
+    ];
+
+    /// <summary>
     /// Whether a row (<paramref name="row"/>: <c>old</c> or <c>new</c>) is counted in the cells: resolved or cancelled, the
     /// negation of <see cref="NotInCells"/>. Such a row has no SLA stage open (a resolution stops every stage, a
     /// cancellation leaves the open ones unjudged), so from <c>settled_ticks</c> = its report or resolution on it counts the
