@@ -49,8 +49,9 @@ public static class KpiCellsQuery
         var openRows = $"{KpiCells.NotInCells} and {inPeriod}";
         var openCells = GroupedSql(table, openRows, buckets.Count > 0 ? "width_bucket(local_day, @starts)" : "0");
         var stages = string.Join(", ", KpiCells.StageColumns.Select(c => $"{c}_state, {c}_due_ticks"));
-        // The finished incidents not settled at asOf (in the cells with their final contribution): asOf as a literal, not a parameter: the planner then sees how few cells and rows are unsettled (a generic plan for a
-        // prepared statement would scan every day cell of the period).
+        // The finished incidents not settled at asOf (in the cells with their final contribution). asOf as a literal, not a
+        // parameter: the planner then sees how few cells and rows are unsettled (a generic plan for a prepared statement would
+        // scan every day cell of the period).
         var unsettled = $"""
             select class, affected_system, {(buckets.Count > 0 ? "width_bucket(local_day, @starts)" : "0")}, id, reported_ticks, cancelled,
               {stages}, resolved_ticks, rating, {string.Join(", ", DurationColumns)}
@@ -64,16 +65,19 @@ public static class KpiCellsQuery
             DrillFilter.Only => " and is_drill",
             _ => " and not is_drill",
         };
+        // A year's histograms, and the open incidents' durations in the same buckets (one pass: a grouping set per duration);
+        // added up per bucket here.
+        var openBuckets = Enumerable.Range(0, DurationColumns.Length).Select(i => $"b{i}").ToArray();
         var percentiles = histogram
             ? $"""
-              select measure, bucket, sum(n)::bigint from (
-                select measure, bucket, n from {schema}.{KpiCells.DurationsTable} where year = @year{drillYear}
-                union all
-                select d.measure, {schema}.kpi_duration_bucket(d.v), 1 from {table}
-                  cross join lateral (values {string.Join(", ", DurationColumns.Select((c, i) => $"({i}, {c})"))}) as d (measure, v)
-                where {openRows} and d.v is not null
-              ) h
-              group by 1, 2 having sum(n) <> 0 order by 1, 2
+              select measure, bucket, n::bigint from {schema}.{KpiCells.DurationsTable} where year = @year{drillYear} and n <> 0
+              union all
+              select case {string.Join(" ", openBuckets.SkipLast(1).Select((b, i) => $"when grouping({b}) = 0 then {i}"))} else {openBuckets.Length - 1} end,
+                coalesce({string.Join(", ", openBuckets)}), count(*)
+              from (select {string.Join(", ", DurationColumns.Select((c, i) => $"{schema}.kpi_duration_bucket({c}) {openBuckets[i]}"))}
+                    from {table} where {openRows}) o
+              group by grouping sets ({string.Join(", ", openBuckets.Select(b => $"({b})"))})
+              having coalesce({string.Join(", ", openBuckets)}) is not null
               """
             : $"""
               select {string.Join(", ", DurationColumns.Select(c => $"percentile_disc(array[0.5, 0.9]::float8[]) within group (order by {c}) filter (where not cancelled)"))}
@@ -170,15 +174,16 @@ public static class KpiCellsQuery
         var quantiles = new double[]?[DurationColumns.Length];
         if (histogram)
         {
-            var counts = Enumerable.Range(0, DurationColumns.Length).Select(_ => new List<(double Bucket, long N)>()).ToArray();
+            var counts = Enumerable.Range(0, DurationColumns.Length).Select(_ => new Dictionary<double, long>()).ToArray();
             while (await reader.ReadAsync(ct))
             {
-                counts[reader.GetInt32(0)].Add((reader.GetDouble(1), reader.GetInt64(2)));
+                var (measure, bucket) = (reader.GetInt32(0), reader.GetDouble(1));
+                counts[measure][bucket] = counts[measure].GetValueOrDefault(bucket) + reader.GetInt64(2);
             }
 
             for (var d = 0; d < DurationColumns.Length; d++)
             {
-                quantiles[d] = NearestRank(counts[d]);
+                quantiles[d] = NearestRank([.. counts[d].Where(c => c.Value != 0).OrderBy(c => c.Key).Select(c => (c.Key, c.Value))]);
             }
         }
         else
