@@ -20,13 +20,14 @@ using Npgsql;
 namespace Incidents.KpiBench;
 
 /// <summary>
-/// Usage: Incidents.KpiBench [--incidents 100000] [--year 2025] [--requests 200] [--warmup 20] [--reuse]
-/// Seeds a year of incidents into the database incidents_kpibench (dropped and created, unless --reuse finds it seeded with
-/// the same count), then times the KPI endpoints on the real API hosted in-process. A benchmark: exit code 0 whatever the figures.
+/// Usage: Incidents.KpiBench [--incidents 100000] [--year 2025] [--requests 200] [--warmup 20] [--reuse] [--database incidents_kpibench_x]
+/// Seeds a year of incidents into the database incidents_kpibench (or another whose name starts with it: dropped and
+/// created, unless --reuse finds it seeded with the same count), then times the KPI endpoints on the real API hosted
+/// in-process. A benchmark: exit code 0 whatever the figures.
 /// </summary>
 internal static class KpiBenchmark
 {
-    private const string Database = "incidents_kpibench";
+    private const string DefaultDatabase = "incidents_kpibench";
     private const string SigningKey = "incidents-kpi-benchmark-signing-key-not-a-secret-0001";
 
     /// <summary>True for the development vhost "/" (an empty path, "/" or "/%2F").</summary>
@@ -36,6 +37,15 @@ internal static class KpiBenchmark
     public static async Task<int> Main(string[] args)
     {
         var options = BenchArgs.Parse(args);
+        // The database is dropped and re-created: only ever one of the benchmark's own (two builds can then be compared on
+        // their own seeded data, alternating --reuse runs).
+        var database = options.Database;
+        if (!database.StartsWith(DefaultDatabase, StringComparison.Ordinal) || !database.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            Console.Error.WriteLine($"--database must start with {DefaultDatabase} (letters, digits, _): it is dropped and re-created.");
+            return 2;
+        }
+
         var adminConnection = Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
             ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents";
         var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/incidents_kpibench";
@@ -46,14 +56,14 @@ internal static class KpiBenchmark
             return 64;
         }
 
-        var benchConnection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = Database }.ConnectionString;
-        var seeded = options.Reuse && await CountAsync(adminConnection, benchConnection) == options.Incidents;
+        var benchConnection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
+        var seeded = options.Reuse && await CountAsync(adminConnection, benchConnection, database) == options.Incidents;
         if (!seeded)
         {
             await using var admin = new NpgsqlConnection(adminConnection);
             await admin.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {Database}", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
         }
 
         JasperFxEnvironment.AutoStartHost = true;
@@ -70,7 +80,7 @@ internal static class KpiBenchmark
             web.UseEnvironment("Testing");
             web.UseSetting("ConnectionStrings:Marten", benchConnection);
             web.UseSetting("ConnectionStrings:RabbitMq", rabbit);
-            web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{Database}");
+            web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{database}");
             web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", SigningKey);
             web.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
@@ -163,11 +173,11 @@ internal static class KpiBenchmark
         return body.Length;
     }
 
-    private static async Task<long> CountAsync(string adminConnection, string benchConnection)
+    private static async Task<long> CountAsync(string adminConnection, string benchConnection, string database)
     {
         await using var admin = new NpgsqlConnection(adminConnection);
         await admin.OpenAsync();
-        if (await new NpgsqlCommand($"select 1 from pg_database where datname = '{Database}'", admin).ExecuteScalarAsync() is null)
+        if (await new NpgsqlCommand($"select 1 from pg_database where datname = '{database}'", admin).ExecuteScalarAsync() is null)
         {
             return -1;
         }
@@ -297,7 +307,7 @@ internal static class Seeder
     private static TimeSpan Max(params TimeSpan[] spans) => spans.Max();
 }
 
-internal sealed record BenchArgs(int Incidents, int Year, int Requests, int FullRequests, int Warmup, bool Reuse)
+internal sealed record BenchArgs(int Incidents, int Year, int Requests, int FullRequests, int Warmup, bool Reuse, string Database)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -309,6 +319,6 @@ internal sealed record BenchArgs(int Incidents, int Year, int Requests, int Full
 
         int Int(string name, string fallback) => int.Parse(Value(name, fallback), CultureInfo.InvariantCulture);
         return new BenchArgs(Int("--incidents", "100000"), Int("--year", "2025"), Int("--requests", "200"), Int("--full-requests", "5"),
-            Int("--warmup", "20"), args.Contains("--reuse"));
+            Int("--warmup", "20"), args.Contains("--reuse"), Value("--database", "incidents_kpibench"));
     }
 }

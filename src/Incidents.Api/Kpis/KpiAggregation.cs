@@ -124,26 +124,9 @@ public static class KpiAggregation
         var scope = FilterSql(filter);
         var inPeriod = $"reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}";
         var bucket = buckets.Count > 0 ? "width_bucket(reported_at, @starts)" : "0";
-        var stageCounts = string.Join(",\n", Stages.Select(s => Column(s)).Select(c =>
-            $"count(*) filter (where not cancelled and {c}_state = 1), " +
-            $"count(*) filter (where not cancelled and {string.Format(Missed, c)}), " +
-            $"count(*) filter (where not cancelled and {c}_state = 3 and {c}_due_ticks >= @asof)"));
-        var sums = string.Join(", ", DurationColumns.Select(c => $"sum({c}) filter (where not cancelled), count({c}) filter (where not cancelled)"));
         // One hash aggregate at the finest grain (class, system, bucket); the totals, per class, per system and per bucket are
         // summed from it here (grouping sets would aggregate every row once per set).
-        var grouped = $"""
-            select class, affected_system, {bucket},
-              count(*), count(*) filter (where not cancelled),
-              {stageCounts},
-              count(*) filter (where not cancelled and resolved_ticks <= @asof),
-              count(*) filter (where not cancelled and rating is not null),
-              count(*) filter (where not cancelled and rating >= 4),
-              count(*) filter (where not cancelled and class = 'MajorEvent'),
-              count(*) filter (where not cancelled and class = 'MajorEvent' and acknowledge_seconds <= 60),
-              {sums}
-            from {table} where {inPeriod}
-            group by 1, 2, 3
-            """;
+        var grouped = GroupedSql(table, inPeriod, bucket);
         string Ids(string condition) => $"(array_agg(id order by reported_ticks, id) filter (where not cancelled and {condition}))[1:{EvidenceLimit}]";
         var evidence = $"""
             select {string.Join(", ", DurationColumns.Select(c => $"percentile_disc(array[0.5, 0.9]::float8[]) within group (order by {c}) filter (where not cancelled)"))},
@@ -185,6 +168,33 @@ public static class KpiAggregation
             .Select(i => reader.IsDBNull(i) ? (IReadOnlyList<Guid>)[] : reader.GetFieldValue<Guid[]>(i)).ToArray();
         var (incidentIds, down) = await ReadIdsAndOutagesAsync(reader, ct);
         return Assemble(request, asOf, buckets, cells, percentiles, lists, incidentIds, down);
+    }
+
+    /// <summary>
+    /// Counts and sums per (class, system, bucket) of the rows matching <paramref name="where"/>, judged at <c>@asof</c>; read
+    /// by <see cref="ReadCell"/>. Used for a period's rows here and for the open incidents the cells leave out
+    /// (<see cref="KpiCellsQuery"/>).
+    /// </summary>
+    internal static string GroupedSql(string table, string where, string bucket)
+    {
+        var stageCounts = string.Join(",\n", Stages.Select(s => Column(s)).Select(c =>
+            $"count(*) filter (where not cancelled and {c}_state = 1), " +
+            $"count(*) filter (where not cancelled and {string.Format(Missed, c)}), " +
+            $"count(*) filter (where not cancelled and {c}_state = 3 and {c}_due_ticks >= @asof)"));
+        var sums = string.Join(", ", DurationColumns.Select(c => $"sum({c}) filter (where not cancelled), count({c}) filter (where not cancelled)"));
+        return $"""
+            select class, affected_system, {bucket},
+              count(*), count(*) filter (where not cancelled),
+              {stageCounts},
+              count(*) filter (where not cancelled and resolved_ticks <= @asof),
+              count(*) filter (where not cancelled and rating is not null),
+              count(*) filter (where not cancelled and rating >= 4),
+              count(*) filter (where not cancelled and class = 'MajorEvent'),
+              count(*) filter (where not cancelled and class = 'MajorEvent' and acknowledge_seconds <= 60),
+              {sums}
+            from {table} where {where}
+            group by 1, 2, 3
+            """;
     }
 
     /// <summary>
@@ -270,7 +280,7 @@ public static class KpiAggregation
         return sql;
     }
 
-    private static Cell ReadCell(NpgsqlDataReader r)
+    internal static Cell ReadCell(NpgsqlDataReader r)
     {
         var i = 3;
         int Next() => (int)r.GetInt64(i++);

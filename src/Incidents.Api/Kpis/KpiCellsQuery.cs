@@ -9,12 +9,14 @@ using static Incidents.Api.Kpis.KpiAggregation;
 namespace Incidents.Api.Kpis;
 
 /// <summary>
-/// The KPIs from the pre-aggregated cells (<see cref="KpiCells"/>), judged at the default instant. The cells count every
-/// incident as it counts for good; the incidents not yet settled at <c>asOf</c> (a clock still running, a resolution after
-/// it) are read as rows and moved from their final contribution to the one at <c>asOf</c>. A year's p50/p90 come from the
-/// duration histograms (three significant figures, at least whole seconds) unless a class or system filter applies, when
-/// the exact values of the filtered rows are sorted. Evidence: the first <see cref="EvidenceLimit"/> ids of each list,
-/// read through partial indexes.
+/// The KPIs from the pre-aggregated cells (<see cref="KpiCells"/>), judged at the default instant. The cells count the
+/// finished incidents (resolved or cancelled) as they count for good; the finished incidents not yet settled at
+/// <c>asOf</c> (resolved after it) are read as rows and moved from their final contribution to the one at <c>asOf</c>. The
+/// open incidents of the period, which the cells leave out, are aggregated from their rows at <c>asOf</c> (the same SQL as
+/// <see cref="KpiAggregation"/>, through the partial index of <see cref="KpiCells.NotInCells"/>). A year's p50/p90 come
+/// from the duration histograms plus the open incidents' durations (three significant figures, at least whole seconds)
+/// unless a class or system filter applies, when the exact values of the filtered rows are sorted. Evidence: the first
+/// <see cref="EvidenceLimit"/> ids of each list, read through partial indexes.
 /// </summary>
 public static class KpiCellsQuery
 {
@@ -43,21 +45,39 @@ public static class KpiCellsQuery
             from {schema}.{cellsTable} where {cellKey} >= @from_cell and {cellKey} < @to_cell{scope}
             group by 1, 2, 3
             """;
+        // The open incidents (not in the cells), judged at asOf from their rows.
+        var openRows = $"{KpiCells.NotInCells} and {inPeriod}";
+        var openCells = GroupedSql(table, openRows, buckets.Count > 0 ? "width_bucket(local_day, @starts)" : "0");
         var stages = string.Join(", ", KpiCells.StageColumns.Select(c => $"{c}_state, {c}_due_ticks"));
-        // asOf as a literal, not a parameter: the planner then sees how few cells and rows are unsettled (a generic plan for a
-        // prepared statement would scan every day cell of the period).
+        // The finished incidents not settled at asOf (in the cells with their final contribution). asOf as a literal, not a
+        // parameter: the planner then sees how few cells and rows are unsettled (a generic plan for a prepared statement would
+        // scan every day cell of the period).
         var unsettled = $"""
             select class, affected_system, {(buckets.Count > 0 ? "width_bucket(local_day, @starts)" : "0")}, id, reported_ticks, cancelled,
               {stages}, resolved_ticks, rating, {string.Join(", ", DurationColumns)}
             from {table}
             where local_day in (select day from {schema}.{KpiCells.CellsTable} where max_settled > {asOf.UtcTicks} and {days})
-              and settled_ticks > {asOf.UtcTicks} and reported_at >= @from and reported_at < @to{scope}
+              and settled_ticks > {asOf.UtcTicks} and not ({KpiCells.NotInCells}) and reported_at >= @from and reported_at < @to{scope}
             """;
+        var drillYear = filter.Drills switch
+        {
+            DrillFilter.Include => "",
+            DrillFilter.Only => " and is_drill",
+            _ => " and not is_drill",
+        };
+        // A year's histograms, and the open incidents' durations in the same buckets (one pass: a grouping set per duration);
+        // added up per bucket here.
+        var openBuckets = Enumerable.Range(0, DurationColumns.Length).Select(i => $"b{i}").ToArray();
         var percentiles = histogram
             ? $"""
-              {(filter.Drills == DrillFilter.Include
-                  ? $"select measure, bucket, sum(n)::bigint from {schema}.{KpiCells.DurationsTable} where year = @year group by 1, 2 order by 1, 2"
-                  : $"select measure, bucket, n::bigint from {schema}.{KpiCells.DurationsTable} where year = @year and is_drill = {filter.Drills == DrillFilter.Only} and n <> 0 order by measure, bucket")}
+              select measure, bucket, n::bigint from {schema}.{KpiCells.DurationsTable} where year = @year{drillYear} and n <> 0
+              union all
+              select case {string.Join(" ", openBuckets.SkipLast(1).Select((b, i) => $"when grouping({b}) = 0 then {i}"))} else {openBuckets.Length - 1} end,
+                coalesce({string.Join(", ", openBuckets)}), count(*)
+              from (select {string.Join(", ", DurationColumns.Select((c, i) => $"{schema}.kpi_duration_bucket({c}) {openBuckets[i]}"))}
+                    from {table} where {openRows}) o
+              group by grouping sets ({string.Join(", ", openBuckets.Select(b => $"({b})"))})
+              having coalesce({string.Join(", ", openBuckets)}) is not null
               """
             : $"""
               select {string.Join(", ", DurationColumns.Select(c => $"percentile_disc(array[0.5, 0.9]::float8[]) within group (order by {c}) filter (where not cancelled)"))}
@@ -80,7 +100,7 @@ public static class KpiCellsQuery
         // their partial indexes in order and stop at the 100th row, which a misestimated bitmap scan (and sort) would not.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var sql in new[] { cells, unsettled, percentiles, "set local enable_bitmapscan = off", evidence, "set local enable_bitmapscan = on", ids,
+        foreach (var sql in new[] { cells, openCells, unsettled, percentiles, "set local enable_bitmapscan = off", evidence, "set local enable_bitmapscan = on", ids,
                      OutagesSql(table, scope) })
         {
             if (sql.StartsWith("set ", StringComparison.Ordinal))
@@ -127,6 +147,14 @@ public static class KpiCellsQuery
         }
 
         await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var c = ReadCell(reader);
+            var key = (c.Class, c.System, c.Bucket);
+            finest[key] = finest.TryGetValue(key, out var inCells) ? Tally.Of([inCells, c.Tally]) : c.Tally;
+        }
+
+        await reader.NextResultAsync(ct);
         var open = new List<Unsettled>();
         while (await reader.ReadAsync(ct))
         {
@@ -146,15 +174,16 @@ public static class KpiCellsQuery
         var quantiles = new double[]?[DurationColumns.Length];
         if (histogram)
         {
-            var counts = Enumerable.Range(0, DurationColumns.Length).Select(_ => new List<(double Bucket, long N)>()).ToArray();
+            var counts = Enumerable.Range(0, DurationColumns.Length).Select(_ => new Dictionary<double, long>()).ToArray();
             while (await reader.ReadAsync(ct))
             {
-                counts[reader.GetInt32(0)].Add((reader.GetDouble(1), reader.GetInt64(2)));
+                var (measure, bucket) = (reader.GetInt32(0), reader.GetDouble(1));
+                counts[measure][bucket] = counts[measure].GetValueOrDefault(bucket) + reader.GetInt64(2);
             }
 
             for (var d = 0; d < DurationColumns.Length; d++)
             {
-                quantiles[d] = NearestRank(counts[d]);
+                quantiles[d] = NearestRank([.. counts[d].Where(c => c.Value != 0).OrderBy(c => c.Key).Select(c => (c.Key, c.Value))]);
             }
         }
         else

@@ -164,10 +164,15 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
                     // In the order the lists are given (report time, then id), so the first 100 are the first 100 index entries.
                     Columns = name.StartsWith("outages", StringComparison.Ordinal) ? [column] : [column, "reported_ticks", "id"],
                     Predicate = predicate,
-                    // The outages are read whole (narrow rows): from the index alone once the pages are all-visible.
-                    IncludeColumns = name.StartsWith("outages", StringComparison.Ordinal)
-                        ? ["id", "affected_system", "class", "is_drill", "reported_ticks", "restored_ticks", column == "reported_at" ? "restored_at" : "reported_at"]
-                        : [],
+                    // The outages, and the open incidents the KPI query adds to the cells, are read whole (narrow rows): from the
+                    // index alone once the pages are all-visible.
+                    IncludeColumns = name switch
+                    {
+                        _ when name.StartsWith("outages", StringComparison.Ordinal) =>
+                            ["id", "affected_system", "class", "is_drill", "reported_ticks", "restored_ticks", column == "reported_at" ? "restored_at" : "reported_at"],
+                        "unresolved" => KpiCells.OpenIncidentColumns,
+                        _ => [],
+                    },
                 });
             }
         });
@@ -179,7 +184,8 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
         ("missed_acknowledge", "reported_at", "not cancelled and acknowledge_state >= 2"),
         ("missed_on_site", "reported_at", "not cancelled and on_site_state >= 2"),
         ("missed_restore", "reported_at", "not cancelled and restore_state >= 2"),
-        ("unresolved", "reported_at", "not cancelled and resolved_ticks is null"),
+        // Also the open incidents a KPI query adds to the cells (KpiCells.NotInCells), in the order of the period column.
+        ("unresolved", "reported_at", KpiCells.NotInCells),
         ("unsatisfied", "reported_at", "not cancelled and rating < 4"),
         ("slow_majors", "reported_at", "not cancelled and slow_major"),
         ("outages_reported", "reported_at", "is_outage"),

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Marten;
 using Weasel.Core;
@@ -10,15 +11,20 @@ using Weasel.Postgresql.Triggers;
 namespace Incidents.Projections.Kpis;
 
 /// <summary>
-/// Pre-aggregated KPI figures, kept by PostgreSQL in the same transaction as the per-incident rows
-/// (<see cref="IncidentKpiFacts"/>): a trigger on the rows subtracts a row's old contribution and adds its new one.
+/// Pre-aggregated KPI figures of the incidents that are <b>finished</b> (<see cref="InCells"/>: resolved or cancelled), kept
+/// by PostgreSQL in the same transaction as the per-incident rows (<see cref="IncidentKpiFacts"/>): a trigger on the rows
+/// subtracts a finished row's old contribution and adds its new one. Open incidents are not in the cells: a report and
+/// every step before the resolution leave the cells alone (the trigger does not even fire, by its <c>WHEN</c> clause), so
+/// concurrent reports never wait on a shared cell row; a KPI query adds the open incidents of its period from their rows
+/// (<see cref="NotInCells"/>, a partial index).
 /// <list type="bullet">
-/// <item><c>kpi_cells</c>: per (local day, class, system, drill flag) the counts and duration sums of every incident as it
-/// counts for good (stages still open counted as missed, resolutions counted whenever they happened), and the latest
-/// <c>settled_ticks</c> of its incidents. A query judged at an instant takes the cells and corrects them with the few
-/// incidents not yet settled at that instant (their rows).</item>
-/// <item><c>kpi_durations</c>: per (local year, drill flag, measure) a histogram of the durations of live incidents, in buckets of
-/// three significant figures (whole seconds below 100 s): a year's p50 and p90 without sorting its incidents.</item>
+/// <item><c>kpi_cells</c>: per (local day, class, system, drill flag) the counts and duration sums of the finished incidents
+/// as they count for good (a resolution counted whenever it happened), and the latest <c>settled_ticks</c> of its
+/// incidents. A query judged at an instant takes the cells and corrects them with the few finished incidents not yet
+/// settled at that instant (their rows: resolved after it).</item>
+/// <item><c>kpi_durations</c>: per (local year, drill flag, measure) a histogram of the durations of finished live incidents,
+/// in buckets of three significant figures (whole seconds below 100 s): a year's p50 and p90 without sorting its
+/// incidents.</item>
 /// </list>
 /// Counted by the database, not by an asynchronous projection, so that a report read right after a write includes it and
 /// concurrent writers never overwrite each other's counts (increments under the row lock of the cell).
@@ -56,6 +62,32 @@ public static class KpiCells
             ($"n_{d}", "integer", $"(not {{0}}.cancelled and {{0}}.{d} is not null)::int"),
         }),
     ];
+
+    /// <summary>
+    /// Rows not in the cells: open incidents (neither resolved nor cancelled). The predicate of the partial index
+    /// <c>mt_doc_incidentkpifacts_idx_kpi_unresolved</c> (the unresolved evidence list), so the query finds a period's open
+    /// incidents through it. Written as PostgreSQL renders it back (the start-up schema check compares index predicates).
+    /// </summary>
+    public const string NotInCells = "not cancelled and resolved_ticks is null";
+
+    /// <summary>
+    /// The columns the KPI query reads from the open incidents (counts judged at an instant, durations, filters), included in
+    /// the partial index of <see cref="NotInCells"/>: the open incidents of a period are then read from the index alone.
+    /// </summary>
+    public static readonly string[] OpenIncidentColumns =
+    [
+        "class", "affected_system", "is_drill", "local_day", "cancelled", "resolved_ticks", "rating",
+        .. StageColumns.SelectMany(s => new[] { $"{s}_state", $"{s}_due_ticks" }), .. DurationColumns,
+    ];
+
+    /// <summary>
+    /// Whether a row (<paramref name="row"/>: <c>old</c> or <c>new</c>) is counted in the cells: resolved or cancelled, the
+    /// negation of <see cref="NotInCells"/>. Such a row has no SLA stage open (a resolution stops every stage, a
+    /// cancellation leaves the open ones unjudged), so from <c>settled_ticks</c> = its report or resolution on it counts the
+    /// same at any instant. Reopening (resolution cleared) moves it out again. In the form PostgreSQL renders in a trigger's
+    /// <c>WHEN</c> clause (the start-up schema check compares it).
+    /// </summary>
+    public static string InCells(string row) => $"{row}.cancelled OR ({row}.resolved_ticks IS NOT NULL)";
 
     /// <summary>The row columns whose change moves the cells or the histograms.</summary>
     private static readonly string[] Tracked =
@@ -109,11 +141,17 @@ public static class KpiCells
                           else floor(v / 10 ^ (floor(log(v)) - 2)) * 10 ^ (floor(log(v)) - 2) end
             $function$;
             """);
+        // Only called for rows in the cells before or after the change (the triggers' WHEN clauses): a report and the steps
+        // of an open incident never get here. A change that keeps the row in the same cell moves the cell by the difference
+        // (one upsert per table), and the histograms only move when a duration (or its year or drill flag) does.
         var track = Function.ForSql($"""
             CREATE OR REPLACE FUNCTION {schema}.kpi_cells_track()
              RETURNS trigger
              LANGUAGE plpgsql
             AS $function$
+            declare
+              was_in boolean := tg_op in ('UPDATE', 'DELETE') and ({InCells("old")});
+              is_in boolean := tg_op in ('INSERT', 'UPDATE') and ({InCells("new")});
             begin
               if tg_op = 'TRUNCATE' then
                 delete from {schema}.{CellsTable};
@@ -124,31 +162,39 @@ public static class KpiCells
               if tg_op = 'UPDATE' and ({string.Join(", ", Tracked.Select(c => "old." + c))}) is not distinct from ({string.Join(", ", Tracked.Select(c => "new." + c))}) then
                 return null;
               end if;
-              if tg_op in ('UPDATE', 'DELETE') and old.local_day is not null then
-            {Add(schema, "old", -1)}
+              if was_in and is_in and (old.local_day, old.class, old.affected_system, old.is_drill) = (new.local_day, new.class, new.affected_system, new.is_drill) then
+            {AddToCells(schema, Measures.Select(m => $"{Contribution(m, "new")} - {Contribution(m, "old")}"), "new")}
+              else
+                if was_in then
+            {AddToCells(schema, Measures.Select(m => $"-{Contribution(m, "old")}"), "old")}
+                end if;
+                if is_in then
+            {AddToCells(schema, Measures.Select(m => Contribution(m, "new")), "new")}
+                end if;
               end if;
-              if tg_op in ('INSERT', 'UPDATE') and new.local_day is not null then
-            {Add(schema, "new", 1)}
-              end if;
+            {Histograms(schema)}
               return null;
             end
             $function$;
             """);
 
         // One trigger per event: PostgreSQL renders a multi-event trigger's events in its own order, which the start-up schema
-        // check would take for a change. (Where the schema is on the user's search_path, as in development, PostgreSQL also
-        // renders the function unqualified and the triggers are re-created at each start: a drop and create, no scan.)
-        Trigger On(string name, TriggerEvents events, bool forEachRow) =>
-            new(PostgresqlProvider.Instance.Parse($"{schema}.kpi_cells_on_{name}"), rows, $"{schema}.kpi_cells_track()")
+        // check would take for a change. Each row trigger fires only for rows in the cells before or after the change (WHEN,
+        // evaluated by PostgreSQL without calling the function): open incidents cost nothing here.
+        Trigger On(string name, TriggerEvents events, bool forEachRow, string? condition) =>
+            new KpiTrigger(PostgresqlProvider.Instance.Parse($"{schema}.kpi_cells_on_{name}"), rows, schema, "kpi_cells_track()")
             {
                 Timing = TriggerTiming.After,
                 Events = events,
                 ForEachRow = forEachRow,
+                Condition = condition,
             };
         ISchemaObject[] triggers =
         [
-            On("insert", TriggerEvents.Insert, true), On("update", TriggerEvents.Update, true), On("delete", TriggerEvents.Delete, true),
-            On("truncate", TriggerEvents.Truncate, false),
+            On("insert", TriggerEvents.Insert, true, $"({InCells("new")})"),
+            On("update", TriggerEvents.Update, true, $"({InCells("old")} OR {InCells("new")})"),
+            On("delete", TriggerEvents.Delete, true, $"({InCells("old")})"),
+            On("truncate", TriggerEvents.Truncate, false, null),
         ];
         options.Storage.Add(new Feature([cells, monthCells, durations, bucket, track, .. triggers], options.Advanced.Migrator));
     }
@@ -161,26 +207,71 @@ public static class KpiCells
         protected override IEnumerable<ISchemaObject> schemaObjects() => objects;
     }
 
-    /// <summary>The statements adding (<paramref name="sign"/> 1) or removing (-1) one row's contribution.</summary>
-    private static string Add(string schema, string row, int sign)
+    /// <summary>One row's contribution to a measure (never null).</summary>
+    private static string Contribution((string Name, string Type, string Contribution) measure, string row) =>
+        $"coalesce({string.Format(CultureInfo.InvariantCulture, measure.Contribution, row)}, 0)";
+
+    /// <summary>The upserts adding <paramref name="values"/> (one per measure) to the day and month cells of <paramref name="row"/>.</summary>
+    private static string AddToCells(string schema, IEnumerable<string> values, string row)
     {
-        var s = sign.ToString(CultureInfo.InvariantCulture);
         var names = string.Join(", ", Measures.Select(m => m.Name));
-        var values = string.Join(", ", Measures.Select(m => $"{s} * coalesce({string.Format(CultureInfo.InvariantCulture, m.Contribution, row)}, 0)"));
+        var list = string.Join(", ", values);
         var sums = string.Join(", ", Measures.Select(m => $"{m.Name} = c.{m.Name} + excluded.{m.Name}"));
-        var histograms = string.Join("\n", DurationColumns.Select((d, i) => $"""
-                if not {row}.cancelled and {row}.{d} is not null then
-                  insert into {schema}.{DurationsTable} as h (year, is_drill, measure, bucket, n)
-                  values ({row}.local_day / 10000, {row}.is_drill, {i}, {schema}.kpi_duration_bucket({row}.{d}), {s})
-                  on conflict (year, is_drill, measure, bucket) do update set n = h.n + excluded.n;
-                end if;
-            """));
         string Cell(string table, string key, string keyValue) => $"""
                 insert into {schema}.{table} as c ({key}, class, affected_system, is_drill, {names}, max_settled)
-                values ({keyValue}, {row}.class, {row}.affected_system, {row}.is_drill, {values}, {row}.settled_ticks)
+                values ({keyValue}, {row}.class, {row}.affected_system, {row}.is_drill, {list}, {row}.settled_ticks)
                 on conflict ({key}, class, affected_system, is_drill) do update set {sums},
                   max_settled = greatest(c.max_settled, excluded.max_settled);
             """;
-        return Cell(CellsTable, "day", $"{row}.local_day") + "\n" + Cell(MonthCellsTable, "month", $"{row}.local_day / 100") + "\n" + histograms;
+        return Cell(CellsTable, "day", $"{row}.local_day") + "\n" + Cell(MonthCellsTable, "month", $"{row}.local_day / 100");
+    }
+
+    /// <summary>
+    /// Per duration: when the bucket it counts in changed (in or out of the cells, cancelled, year, drill flag or value), one
+    /// out of the old bucket and one into the new.
+    /// </summary>
+    private static string Histograms(string schema)
+    {
+        string Counted(string row, string inCells, string d) => $"{inCells} and not {row}.cancelled and {row}.{d} is not null";
+        string Upsert(string row, int measure, string d, string sign) => $"""
+                  insert into {schema}.{DurationsTable} as h (year, is_drill, measure, bucket, n)
+                  values ({row}.local_day / 10000, {row}.is_drill, {measure}, {schema}.kpi_duration_bucket({row}.{d}), {sign})
+                  on conflict (year, is_drill, measure, bucket) do update set n = h.n + excluded.n;
+            """;
+        return string.Join("\n", DurationColumns.Select((d, i) => $"""
+              if ({Counted("old", "was_in", d)}, old.local_day / 10000, old.is_drill, {schema}.kpi_duration_bucket(old.{d}))
+                 is distinct from ({Counted("new", "is_in", d)}, new.local_day / 10000, new.is_drill, {schema}.kpi_duration_bucket(new.{d})) then
+                if {Counted("old", "was_in", d)} then
+            {Upsert("old", i, d, "-1")}
+                end if;
+                if {Counted("new", "is_in", d)} then
+            {Upsert("new", i, d, "1")}
+                end if;
+              end if;
+            """));
+    }
+
+    /// <summary>
+    /// A trigger that also recognises its function rendered unqualified: where the schema is on the database user's
+    /// search_path (development: user and schema are both <c>incidents</c>), <c>pg_get_triggerdef</c> leaves the schema
+    /// off the function, which Weasel's own comparison would take for a change and re-create the trigger at every start.
+    /// </summary>
+    private sealed class KpiTrigger(DbObjectName identifier, DbObjectName target, string schema, string function)
+        : Trigger(identifier, target, $"{schema}.{function}")
+    {
+        public override async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct = default)
+        {
+            var existing = await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct) ? await reader.GetFieldValueAsync<string>(0, ct) : null;
+            if (string.IsNullOrWhiteSpace(existing))
+            {
+                return new SchemaObjectDelta(this, SchemaPatchDifference.Create);
+            }
+
+            var unqualified = NormalizeBody(existing).Replace(NormalizeBody($"EXECUTE FUNCTION {function}"),
+                NormalizeBody($"EXECUTE FUNCTION {schema}.{function}"), StringComparison.Ordinal);
+            return Matches(existing) || Matches(unqualified)
+                ? new SchemaObjectDelta(this, SchemaPatchDifference.None)
+                : new SchemaObjectDelta(this, SchemaPatchDifference.Update);
+        }
     }
 }
