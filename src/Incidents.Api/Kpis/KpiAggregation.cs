@@ -98,7 +98,7 @@ public static class KpiAggregation
         _ => "restore",
     };
 
-    internal static readonly string[] DurationColumns = ["acknowledge_seconds", "on_site_seconds", "restore_seconds", "resolve_seconds"];
+    internal static readonly string[] DurationColumns = Projections.Kpis.KpiCells.DurationColumns;
 
     /// <summary>
     /// The figures at <paramref name="asOf"/>: from the pre-aggregated cells when judged at the default instant (the period's end
@@ -133,7 +133,7 @@ public static class KpiAggregation
               {string.Join(", ", Stages.Select(s => Ids(string.Format(Missed, Column(s)))))},
               {Ids("(resolved_ticks is null or resolved_ticks > @asof)")},
               {Ids("rating < 4")},
-              {Ids("class = 'MajorEvent' and (acknowledge_seconds is null or acknowledge_seconds > 60)")}
+              {Ids($"class = 'MajorEvent' and (acknowledge_seconds is null or acknowledge_seconds > {KpiCalculator.MajorEventResponseSeconds})")}
             from {table} where {inPeriod}
             """;
         var ids = $"select id from {table} where {inPeriod} order by reported_at, reported_ticks, id limit {EvidenceLimit}";
@@ -190,7 +190,7 @@ public static class KpiAggregation
               count(*) filter (where not cancelled and rating is not null),
               count(*) filter (where not cancelled and rating >= 4),
               count(*) filter (where not cancelled and class = 'MajorEvent'),
-              count(*) filter (where not cancelled and class = 'MajorEvent' and acknowledge_seconds <= 60),
+              count(*) filter (where not cancelled and class = 'MajorEvent' and acknowledge_seconds <= {KpiCalculator.MajorEventResponseSeconds}),
               {sums}
             from {table} where {where}
             group by 1, 2, 3

@@ -301,7 +301,7 @@ public static class KpiCellsQuery
         if (o.Class == IncidentClass.MajorEvent)
         {
             t.Majors += sign;
-            t.FastMajors += o.Durations[0] <= 60 ? sign : 0;
+            t.FastMajors += o.Durations[0] <= KpiCalculator.MajorEventResponseSeconds ? sign : 0;
         }
 
         for (var d = 0; d < DurationColumns.Length; d++)

@@ -95,7 +95,12 @@ public static class KpiCalculator
     public const double ResponseRateTarget = 1.0;
     public const double ResolutionRateTarget = 0.95;
     public const double SatisfactionTarget = 0.90;
-    public static readonly TimeSpan MajorEventResponse = TimeSpan.FromMinutes(1);
+
+    /// <summary>Major events are acknowledged within this many seconds (3.1 item 3): the one place the rule lives, for the
+    /// C# and the SQL of the KPI cells and queries alike.</summary>
+    public const int MajorEventResponseSeconds = 60;
+
+    public static readonly TimeSpan MajorEventResponse = TimeSpan.FromSeconds(MajorEventResponseSeconds);
 
     /// <param name="facts">Candidate incidents; those reported in the period and matching the filter are counted,
     /// outages reported earlier still count toward the period's outage time.</param>

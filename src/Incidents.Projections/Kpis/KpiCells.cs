@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Incidents.Domain.Kpis;
 using Marten;
 using Weasel.Core;
 using Weasel.Core.Migrations;
@@ -55,7 +56,8 @@ public static class KpiCells
         ("rated", "integer", "(not {0}.cancelled and {0}.rating is not null)::int"),
         ("satisfied", "integer", "(not {0}.cancelled and {0}.rating >= 4)::int"),
         ("majors", "integer", "(not {0}.cancelled and {0}.class = 'MajorEvent')::int"),
-        ("fast_majors", "integer", "(not {0}.cancelled and {0}.class = 'MajorEvent' and {0}.acknowledge_seconds <= 60)::int"),
+        ("fast_majors", "integer",
+            "(not {0}.cancelled and {0}.class = 'MajorEvent' and {0}.acknowledge_seconds <= " + KpiCalculator.MajorEventResponseSeconds + ")::int"),
         .. DurationColumns.SelectMany(d => new[]
         {
             ($"sum_{d}", "double precision", $"(case when {{0}}.cancelled then 0 else coalesce({{0}}.{d}, 0) end)"),
