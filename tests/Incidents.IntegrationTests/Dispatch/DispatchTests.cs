@@ -157,6 +157,28 @@ public sealed class DispatchTests(ApiFixture api, DispatchFixture dispatch) : IC
     }
 
     [Fact]
+    public async Task A_report_pages_its_first_escalation_level_from_the_same_message()
+    {
+        // One message per change: the report and the level 1 it raised travel as one IncidentOpened.
+        var id = Guid.NewGuid();
+        var system = DispatchFixture.System("first-level");
+        var at = DateTimeOffset.UtcNow;
+        await dispatch.SendRawAsync(nameof(IncidentOpened), new IncidentOpened(id, "Settlement down", system, "outage", "phone", false, null,
+            at, new ActorInfo("desk-01", "Li Na"), 1,
+            new IncidentEscalated(id, "Settlement down", "outage", system, false, 1, 1, "duty engineer", ["security-lead"], "opened", null,
+                at, at.AddMinutes(5), 2)), Guid.NewGuid());
+
+        var receipts = await dispatch.Receipts.WaitForAsync(id,
+            r => r.Any(m => m.Message.GetProperty("trigger").GetString() == NotificationTriggers.Escalated), Wait);
+        var level1 = receipts.First(m => m.Message.GetProperty("trigger").GetString() == NotificationTriggers.Escalated).Message;
+        level1.GetProperty("recipient").GetString().ShouldBe("security-lead");
+        level1.GetProperty("sourceVersion").GetInt64().ShouldBe(2, "receipted against the level's own event");
+        // ... and mailed as the escalation it is ("[Escalation L1] ...", the security lead reads English).
+        await Eventually.GetAsync(() => Task.FromResult(dispatch.MailsFor(id)),
+            m => m.Any(x => x.Subject?.StartsWith("[Escalation L1]", StringComparison.Ordinal) == true), Wait, "the level-1 page");
+    }
+
+    [Fact]
     public async Task An_escalation_level_pages_the_people_it_names_by_sms_robot_and_mail_and_reports_who_is_unknown()
     {
         var id = Guid.NewGuid();
