@@ -17,10 +17,12 @@ public static class IncidentStream
 {
     /// <summary>
     /// Stages <paramref name="events"/> after <paramref name="before"/> (null: they open a new incident) and returns the
-    /// document as it will be once saved, computed with the projection's own function (no read-back).
+    /// document as it will be once saved, computed with the projection's own function (no read-back). A clock check
+    /// passes its <paramref name="tick"/>: the next check is then the one the domain decided; any other change
+    /// schedules a check when it moved the clocks' next instant.
     /// </summary>
     public static async Task<IncidentDetails> Stage(IDocumentSession session, IMessageBus bus, Guid id, IncidentDetails? before,
-        IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation, bool rearmAlways = false)
+        IReadOnlyList<object> events, DateTimeOffset now, EscalationPolicy escalation, ClockTick? tick = null)
     {
         if (events.Count == 0)
         {
@@ -55,20 +57,19 @@ public static class IncidentStream
             await bus.PublishAsync(message);
         }
 
-        var clocksBefore = before is null ? IncidentClocks.None : new IncidentClocks(before.Sla, before.Escalation);
-        var clocksAfter = new IncidentClocks(after!.Sla, after.Escalation);
-        if (rearmAlways)
+        if (tick is not null)
         {
-            if (clocksAfter.NextCheckAt(escalation, now) is { } next)
+            if (tick.NextCheckAt is { } next)
             {
-                await ClockChecks.Schedule(bus, id, next < now ? now : next);
+                await ClockChecks.Schedule(bus, id, next);
             }
         }
         else
         {
-            await ClockChecks.RearmIfMoved(bus, id, clocksBefore, clocksAfter, escalation, now);
+            var clocksBefore = before is null ? IncidentClocks.None : new IncidentClocks(before.Sla, before.Escalation);
+            await ClockChecks.RearmIfMoved(bus, id, clocksBefore, new IncidentClocks(after!.Sla, after.Escalation), escalation, now);
         }
 
-        return after;
+        return after!;
     }
 }

@@ -37,7 +37,7 @@ public static class SlaCheckBatchHandler
             var tick = ClockTick.At(new IncidentClocks(before.Sla, before.Escalation), policy, now);
             if (tick.HasNotices)
             {
-                await IncidentStream.Stage(session, bus, before.Id, before, tick.Notices, now, policy, rearmAlways: true);
+                await IncidentStream.Stage(session, bus, before.Id, before, tick.Notices, now, policy, tick);
                 recorded += tick.Notices.Count;
             }
             else if (tick.NextCheckAt is { } recheck)
