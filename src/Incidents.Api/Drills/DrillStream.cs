@@ -2,7 +2,6 @@ using Incidents.Api.Http;
 using Incidents.Api.Security.Integrity;
 using Incidents.Domain.Drills;
 using Incidents.Projections.Drills;
-using Incidents.Projections.Incidents;
 using Marten;
 using Wolverine;
 
@@ -33,9 +32,7 @@ public static class DrillStream
         var after = before;
         foreach (var e in action.Events)
         {
-            version++;
-            previous = EventChain.Compute(previous, id, version, e.Data.GetType().Name, e.Data);
-            e.SetHeader(IncidentDetailsProjection.ChainHashHeader, previous);
+            previous = EventChain.Link(e, id, ++version, previous);
             after = DrillDetailsProjection.Project(after, e.Data, version, previous)
                 ?? throw new InvalidOperationException($"Stream {id} is not a drill: its first event is {e.Data.GetType().Name}.");
         }

@@ -41,9 +41,7 @@ public static class IncidentStream
         var messages = new List<object>();
         foreach (var e in action.Events)
         {
-            version++;
-            previous = Security.Integrity.EventChain.Compute(previous, id, version, e.Data.GetType().Name, e.Data);
-            e.SetHeader(IncidentDetailsProjection.ChainHashHeader, previous);
+            previous = Security.Integrity.EventChain.Link(e, id, ++version, previous);
             after = IncidentDetailsProjection.Apply(after, e.Data, version, previous)
                 ?? throw new InvalidOperationException($"Stream {id} is not an incident: its first event is {e.Data.GetType().Name}.");
             if (IntegrationEvents.For(e.Data, after, version) is { } message)

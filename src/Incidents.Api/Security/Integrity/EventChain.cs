@@ -58,6 +58,17 @@ public static class EventChain
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>
+    /// Links one event about to be appended at <paramref name="version"/> to the chain after <paramref name="previous"/>:
+    /// computes its hash, stores it in the event's header and returns it (the previous hash of the next event).
+    /// </summary>
+    public static string Link(IEvent e, Guid streamId, long version, string previous)
+    {
+        var hash = Compute(previous, streamId, version, TypeName(e), e.Data);
+        e.SetHeader(HashHeader, hash);
+        return hash;
+    }
+
     /// <summary>The type name that goes into the hash: the CLR type of the event data, stable across loads.</summary>
     public static string TypeName(IEvent e) => e.Data.GetType().Name;
 
@@ -112,9 +123,7 @@ public sealed class EventChainListener : DocumentSessionListenerBase
             var version = start;
             foreach (var e in stream.Events)
             {
-                version++;
-                previous = EventChain.Compute(previous, stream.Id, version, EventChain.TypeName(e), e.Data);
-                e.SetHeader(EventChain.HashHeader, previous);
+                previous = EventChain.Link(e, stream.Id, ++version, previous);
             }
 
             var next = new IncidentChainHead { Id = stream.Id, Version = version, Hash = previous };
