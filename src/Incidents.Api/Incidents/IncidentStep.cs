@@ -25,8 +25,10 @@ public sealed class IncidentStep(OutboxedSessionFactory sessions, TimeProvider c
 
     public delegate Decision Decide(Incident incident, Actor actor, DateTimeOffset now);
 
+    /// <param name="forResponder">The responder a dispatch or an arrival is recorded for: a responder may record it for
+    /// themselves only (the desk for anyone).</param>
     public async Task<IResult> Run(HttpContext http, MessageContext bus, Guid id, Decide decide,
-        ResponderScope scope = ResponderScope.AssignedOnly)
+        ResponderScope scope = ResponderScope.AssignedOnly, string? forResponder = null)
     {
         if (RequestActor.From(http) is not { } actor)
         {
@@ -51,6 +53,11 @@ public sealed class IncidentStep(OutboxedSessionFactory sessions, TimeProvider c
             if (!IncidentAccess.MayWork(http, before, scope))
             {
                 return IncidentAccess.NotAssigned(http, id);
+            }
+
+            if (forResponder is not null && !IncidentAccess.MayActFor(http, forResponder))
+            {
+                return IncidentAccess.NotForOthers(http, forResponder);
             }
 
             if (expected is { } seen && !IncidentVersions.StillStands(seen, before.ChangeVersion, before.Version))

@@ -51,6 +51,18 @@ public static class IncidentAccess
             || (team is not null && string.Equals(r.Team, team, StringComparison.OrdinalIgnoreCase)));
     }
 
+    /// <summary>
+    /// True when the caller may record a responder's own step (dispatch, arrival) for <paramref name="responderId"/>: the
+    /// desk for anyone, a responder only for themselves — a colleague still on the road cannot be marked on site, which
+    /// would stop the on-site clock.
+    /// </summary>
+    public static bool MayActFor(HttpContext http, string responderId) =>
+        http.User.IsInRole(Roles.Hotline)
+        || string.Equals(RequestActor.From(http)?.Id, responderId, StringComparison.OrdinalIgnoreCase);
+
+    public static IResult NotForOthers(HttpContext http, string responderId) => Forbidden(http,
+        $"Only the desk records this step for another responder; you may record it for yourself, not for '{responderId}'.");
+
     public static IResult NotAssigned(HttpContext http, Guid id) => Forbidden(http,
         $"Incident {id} is not assigned to you or your team; a responder may only acknowledge it.");
 

@@ -48,6 +48,35 @@ public sealed class RoleScopeTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task a_responder_records_dispatch_and_arrival_for_themselves_only_and_the_desk_for_anyone()
+    {
+        var desk = api.Client();
+        var onTheRoad = api.Client("eng-21", "Wei Jun", role: "responder", team: "Platform");
+        var teammate = api.Client("eng-22", "Qian Li", role: "responder", team: "Platform");
+        var id = await desk.ReportOutageAsync(NewSystem("self-only"));
+        await desk.StepOkAsync(id, "acknowledge");
+        await desk.StepOkAsync(id, "responders", new { responderId = "eng-21", name = "Wei Jun", team = "Platform" });
+        await desk.StepOkAsync(id, "responders", new { responderId = "eng-22", name = "Qian Li", team = "Platform" });
+        var before = await EventStore.EventCountAsync(id);
+
+        // A teammate cannot mark a colleague still on the road as dispatched or on site: that would stop the on-site clock.
+        foreach (var step in new[] { "responders/eng-21/dispatch", "responders/eng-21/arrival" })
+        {
+            var refused = await teammate.StepAsync(id, step);
+            var problem = await IncidentsClient.ShouldBeProblemAsync(refused, HttpStatusCode.Forbidden, "auth.forbidden");
+            problem["detail"]!.GetValue<string>().ShouldContain("for yourself");
+        }
+
+        (await EventStore.EventCountAsync(id)).ShouldBe(before, "the refused steps appended nothing");
+
+        // Each records their own; the desk records anyone's.
+        await onTheRoad.StepOkAsync(id, "responders/eng-21/dispatch");
+        await desk.StepOkAsync(id, "responders/eng-22/dispatch");
+        var arrived = await onTheRoad.StepOkAsync(id, "responders/eng-21/arrival");
+        arrived["status"]!.GetValue<string>().ShouldBe("on-site");
+    }
+
+    [Fact]
     public async Task a_responder_works_incidents_assigned_to_their_team_but_not_another_team()
     {
         var desk = api.Client();

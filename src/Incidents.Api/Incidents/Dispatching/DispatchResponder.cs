@@ -20,7 +20,7 @@ public static class DispatchResponderEndpoint
 {
     [WolverinePost("/api/v1/incidents/{id}/responders/{responderId}/dispatch", OperationId = "dispatchResponder")]
     [EndpointSummary("Dispatch a responder")]
-    [EndpointDescription("An assigned engineer is on the way to the site. The body is optional.")]
+    [EndpointDescription("An assigned engineer is on the way to the site. The body is optional. A responder records their own dispatch; the desk may record anyone's.")]
     [Authorize(Policy = Policies.WorkIncidents)]
     [Tags(ApiTags.Incidents)]
     [StepResponses<IncidentResource>]
@@ -30,5 +30,6 @@ public static class DispatchResponderEndpoint
         RequestValidation.Check(http, new DispatchResponderValidator(), request ?? new DispatchResponderRequest(null)) is { } invalid
             ? Task.FromResult(invalid)
             : step.Run(http, bus, id, (incident, actor, now) =>
-                IncidentDecider.Decide(new DispatchResponder(responderId, request?.Note?.Trim(), actor), incident, now));
+                IncidentDecider.Decide(new DispatchResponder(responderId, request?.Note?.Trim(), actor), incident, now),
+                forResponder: responderId);
 }
