@@ -99,6 +99,26 @@ public sealed class BadInputTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task a_step_on_a_stream_of_another_kind_is_404_and_touches_neither_stream()
+    {
+        var desk = api.Client();
+        var coordinator = api.Client("drill-01", "Sun Yu", "drill-coordinator");
+        var drill = await Drills.DrillClient.ScheduleOkAsync(coordinator,
+            Drills.DrillClient.Plan(TestHost.DrillSystems[0], DateTimeOffset.UtcNow.AddDays(300)));
+        var incident = await IncidentAsync(NewSystem("other-kind"));
+        var (drillVersion, incidentVersion) = (await EventStore.EventCountAsync(drill), await EventStore.EventCountAsync(incident));
+
+        // An incident step on a drill's id, and a drill step on an incident's id: each is an unknown resource.
+        await IncidentsClient.ShouldBeProblemAsync(await desk.PostRawAsync($"{Incidents}/{drill}/comments", "{\"text\":\"hello\"}"),
+            HttpStatusCode.NotFound, "incident.not-found");
+        await IncidentsClient.ShouldBeProblemAsync(await coordinator.PostRawAsync($"/api/v1/drills/{incident}/cancel", "{\"reason\":\"x\"}"),
+            HttpStatusCode.NotFound, "drill.not-found");
+
+        (await EventStore.EventCountAsync(drill)).ShouldBe(drillVersion);
+        (await EventStore.EventCountAsync(incident)).ShouldBe(incidentVersion);
+    }
+
+    [Fact]
     public async Task a_step_whose_body_is_not_json_is_400_request_malformed_and_appends_nothing()
     {
         var desk = api.Client();
