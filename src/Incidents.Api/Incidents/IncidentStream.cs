@@ -64,8 +64,7 @@ public static class IncidentStream
         }
         else
         {
-            var clocksBefore = before is null ? IncidentClocks.None : new IncidentClocks(before.Sla, before.Escalation);
-            await ClockChecks.RearmIfMoved(bus, id, clocksBefore, new IncidentClocks(after!.Sla, after.Escalation), escalation, now);
+            await ClockChecks.RearmIfMoved(bus, id, before?.Clocks() ?? IncidentClocks.None, after!.Clocks(), escalation, now);
         }
 
         return after!;

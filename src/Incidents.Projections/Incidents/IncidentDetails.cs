@@ -126,6 +126,9 @@ public sealed class IncidentDetails
 
     public DateTimeOffset LastChangedAt { get; set; }
 
+    /// <summary>Both clocks as the domain's clock functions take them.</summary>
+    public global::Incidents.Domain.Clocks.IncidentClocks Clocks() => new(Sla, Escalation);
+
     /// <summary>A copy that shares nothing mutable with this one (the clocks and the write model are immutable records).</summary>
     public IncidentDetails Copy()
     {

@@ -34,7 +34,7 @@ public static class SlaCheckBatchHandler
         var recorded = 0;
         foreach (var before in documents)
         {
-            var tick = ClockTick.At(new IncidentClocks(before.Sla, before.Escalation), policy, now);
+            var tick = ClockTick.At(before.Clocks(), policy, now);
             if (tick.HasNotices)
             {
                 await IncidentStream.Stage(session, bus, before.Id, before, tick.Notices, now, policy, tick);
