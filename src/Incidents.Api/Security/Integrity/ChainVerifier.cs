@@ -120,17 +120,19 @@ public static class ChainVerifier
         CancellationToken ct)
     {
         var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, ids)).ToDictionary(h => h.Id);
-        // A document written before it carried the head (empty hash) leaves the head document of that time in charge.
-        foreach (var incident in (await session.LoadManyAsync<global::Incidents.Projections.Incidents.IncidentDetails>(ct, ids))
-                     .Where(d => d.ChainHash.Length > 0))
+        // Only the head's three fields of each document, not the documents. One written before it carried the head (empty
+        // hash) leaves the head document of that time in charge.
+        var incidents = await session.Query<global::Incidents.Projections.Incidents.IncidentDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        var drills = await session.Query<global::Incidents.Projections.Drills.DrillDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        foreach (var head in incidents.Concat(drills).Where(h => h.Hash.Length > 0))
         {
-            heads[incident.Id] = new IncidentChainHead { Id = incident.Id, Version = incident.Version, Hash = incident.ChainHash };
-        }
-
-        foreach (var drill in (await session.LoadManyAsync<global::Incidents.Projections.Drills.DrillDetails>(ct, ids))
-                     .Where(d => d.ChainHash.Length > 0))
-        {
-            heads[drill.Id] = new IncidentChainHead { Id = drill.Id, Version = drill.Version, Hash = drill.ChainHash };
+            heads[head.Id] = head;
         }
 
         return heads;
