@@ -38,14 +38,17 @@ public static class DrillStarter
 {
     public const string TitlePrefix = "【演练/DRILL】 ";
 
-    /// <summary>Returns the refusal, or null when the drill started (the changes are saved).</summary>
-    public static async Task<DomainError?> Start(IDocumentSession session, IMessageBus bus, TimeProvider clock, SlaPolicyProvider policies,
+    /// <summary>The refusal, or the drill as it started (the changes are saved).</summary>
+    public sealed record Outcome(DomainError? Error, DrillDetails? Drill);
+
+    /// <summary>Starts the drill: the refusal, or the drill's document as the start made it (no read-back).</summary>
+    public static async Task<Outcome> Start(IDocumentSession session, IMessageBus bus, TimeProvider clock, SlaPolicyProvider policies,
         EscalationPolicyProvider escalation, Guid drillId, DateTimeOffset? forPlannedStart, Actor actor, CancellationToken ct)
     {
         var before = await session.LoadAsync<DrillDetails>(drillId, ct);
         if (before?.State is not { } drill)
         {
-            return DrillErrors.NotFound(drillId);
+            return new Outcome(DrillErrors.NotFound(drillId), null);
         }
 
         var now = clock.GetUtcNow();
@@ -53,7 +56,7 @@ public static class DrillStarter
         var started = DrillDecider.Decide(new StartDrill(incidentId, forPlannedStart, actor), drill, now);
         if (started.Error is { } refused)
         {
-            return refused;
+            return new Outcome(refused, null);
         }
 
         var reported = IncidentDecider.Decide(new ReportIncident(
@@ -71,14 +74,14 @@ public static class DrillStarter
             escalation.Current.For(drill.Scenario.Class)), null, now);
         if (reported.Error is { } error)
         {
-            return error;
+            return new Outcome(error, null);
         }
 
         await IncidentStream.Stage(session, bus, incidentId, null, reported.Events, now, escalation.Current);
-        await DrillStream.Stage(session, bus, drillId, before, started.Events);
+        var after = await DrillStream.Stage(session, bus, drillId, before, started.Events);
         await ScheduleInjects(bus, drill, incidentId, now);
         await session.SaveChangesAsync(ct);
-        return null;
+        return new Outcome(null, after);
     }
 
     /// <summary>One durable timer per inject, at the actual start plus its offset, in the start's transaction.</summary>
@@ -113,19 +116,16 @@ public static class StartDrillEndpoint
         }
 
         Audit.Stamp(session, http, actor);
+        DrillStarter.Outcome started;
         try
         {
-            if (await DrillStarter.Start(session, bus, clock, policies, escalation, id, null, actor, http.RequestAborted) is { } error)
-            {
-                return Problems.From(http, error);
-            }
+            started = await DrillStarter.Start(session, bus, clock, policies, escalation, id, null, actor, http.RequestAborted);
         }
         catch (ConcurrencyException)
         {
             return DrillStream.ConcurrentChange(http, id);
         }
 
-        var details = await session.LoadAsync<DrillDetails>(id, http.RequestAborted);
-        return DrillStream.Answer(http, details!);
+        return started.Error is { } error ? Problems.From(http, error) : DrillStream.Answer(http, started.Drill!);
     }
 }
