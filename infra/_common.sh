@@ -90,6 +90,16 @@ make_reachable() {
 # reach the repo. An existing data dir wins, so the choice is sticky.
 resolve_data_root() {
     local svc=$1 user=$2 mode=${3:-}
+    # INCIDENTS_DATA_ROOT: a server instance of its own (the fault tests start and stop one on another port).
+    if [ -n "${INCIDENTS_DATA_ROOT:-}" ]; then
+        DATA_ROOT=$INCIDENTS_DATA_ROOT
+        if [ "$mode" = create ]; then
+            mkdir -p "$DATA_ROOT"
+            chmod 755 "$DATA_ROOT"
+            if is_root; then make_reachable "$DATA_ROOT" "$user" || die "'$user' cannot reach $DATA_ROOT"; fi
+        fi
+        return 0
+    fi
     if [ -d "$REPO_ROOT/.data/$svc" ]; then DATA_ROOT=$REPO_ROOT/.data; return 0; fi
     if [ -d "$FALLBACK_DATA_ROOT/$svc" ]; then DATA_ROOT=$FALLBACK_DATA_ROOT; return 0; fi
     DATA_ROOT=$REPO_ROOT/.data

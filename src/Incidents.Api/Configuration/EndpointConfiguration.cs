@@ -12,7 +12,8 @@ public static class EndpointConfiguration
     /// What every endpoint does alike, and therefore answers alike, is declared here once; what an endpoint answers for
     /// its own reasons it declares itself (<c>[ProducesResponseType]</c>, <see cref="StepResponsesAttribute{TResource}"/>).
     /// Every endpoint needs a signed-in user (401) of a role its policy admits (403, docs/security.md); every change is
-    /// rate limited per user (429).
+    /// rate limited per user (429); every endpoint reads or writes the database, so any may find it away (503,
+    /// <see cref="TransientFaults"/>).
     /// </summary>
     public static void ConfigureIncidentEndpoints(this WolverineHttpOptions http)
     {
@@ -25,6 +26,7 @@ public static class EndpointConfiguration
             }
 
             chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status401Unauthorized, Problems.ContentType);
+            chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, Problems.ContentType);
             if (chain.Method.Method.GetCustomAttributes(typeof(AuthorizeAttribute), inherit: true)
                 .OfType<AuthorizeAttribute>().Any(a => a.Policy is not null))
             {

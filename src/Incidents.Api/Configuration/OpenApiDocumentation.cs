@@ -155,6 +155,7 @@ public static class OpenApiDocumentation
         ["401"] = "No bearer token, or an invalid or expired one (auth.unauthenticated).",
         ["403"] = "The token's role does not allow this (auth.forbidden).",
         ["429"] = "Too many changes from you in a short time (request.rate-limited); Retry-After says when to try again.",
+        ["503"] = "The database or the broker is unavailable for the moment (service.unavailable); nothing was stored; Retry-After says when to try again.",
     };
 
     /// <summary>

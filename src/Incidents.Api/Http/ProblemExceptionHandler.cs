@@ -5,7 +5,8 @@ namespace Incidents.Api.Http;
 
 /// <summary>
 /// The last line: requests the framework could not read become 400 problems naming the field where possible;
-/// anything else is a 500 problem that reveals nothing but the correlation id to quote.
+/// a dependency that is away for now (<see cref="TransientFaults"/>) is a 503 with <c>Retry-After</c>; anything else is
+/// a 500 problem that reveals nothing but the correlation id to quote.
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -24,7 +25,16 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             _ => null,
         };
 
-        if (problem is null)
+        if (problem is null && TransientFaults.DependencyOf(exception) is { } dependency)
+        {
+            logger.LogWarning("Answered 503 on {Method} {Path}: the {Dependency} is unavailable ({Reason})", http.Request.Method,
+                http.Request.Path, dependency, exception.GetBaseException().Message);
+            http.Response.Headers.RetryAfter = TransientFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = Problems.Create(http, StatusCodes.Status503ServiceUnavailable, "service.unavailable", "Service unavailable",
+                $"The {dependency} is unavailable for the moment; nothing was stored. Try again in {TransientFaults.RetryAfterSeconds} seconds.");
+            problem.Extensions["dependency"] = dependency;
+        }
+        else if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
             problem = Problems.Create(http, StatusCodes.Status500InternalServerError, "server.error", "Internal error",
