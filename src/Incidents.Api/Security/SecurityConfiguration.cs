@@ -19,6 +19,9 @@ public static class SecurityConfiguration
         var settings = builder.Configuration.GetSection(AuthSettings.Section).Get<AuthSettings>() ?? new AuthSettings();
         settings.Validate(builder.Environment.EnvironmentName);
         builder.Services.AddSingleton(settings);
+        // The event chain's keys come from configuration (a secret store), never from the database it protects.
+        Integrity.EventChain.UseKeys(Integrity.ChainKeyring.FromConfiguration(builder.Configuration, builder.Environment.EnvironmentName),
+            builder.Configuration.GetValue<bool>("Integrity:AcceptUnkeyedLinks"));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>

@@ -155,6 +155,42 @@ public static class ChainVerifier
 
     private static bool IsTombstone(IEvent e) => e.Data is Tombstone;
 
+    /// <summary>What a stored link should be, and why it does not hold (null when it holds).</summary>
+    private static (string? Expected, string? Problem) Expected(string stored, string previous, Guid id, long version, string type,
+        object data)
+    {
+        if (EventChain.KeyIdOf(stored) is not { } keyId)
+        {
+            var unkeyed = EventChain.ComputeUnkeyed(previous, id, version, type, data);
+            return !EventChain.AcceptUnkeyed
+                ? (unkeyed, "The link is plain SHA-256 without a key, which anyone with database access can recompute; links are keyed "
+                    + "since issue #14 (Integrity:AcceptUnkeyedLinks accepts a first-release store).")
+                : string.Equals(stored, unkeyed, StringComparison.Ordinal) ? (unkeyed, null)
+                : (unkeyed, "The event's data, type or position differs from what was hashed when it was appended, or its hash was changed.");
+        }
+
+        var expected = EventChain.Compute(EventChain.Keys, keyId, previous, id, version, type, data);
+        return expected is null
+            ? (null, $"The link names key '{keyId}', which this API does not hold: a forged link, or a key removed from Integrity:ChainKeys.")
+            : string.Equals(stored, expected, StringComparison.Ordinal) ? (expected, null)
+            : (expected, "The event's data, type or position differs from what was linked when it was appended, or its link was changed.");
+    }
+
+    /// <summary>Why the seal over the event's metadata does not hold; null when it does.</summary>
+    private static string? SealProblem(IEvent e, string link)
+    {
+        var seal = EventChain.StoredSeal(e);
+        if (seal is null || EventChain.KeyIdOf(seal) is not { } keyId)
+        {
+            return "The event's metadata (correlation id, causation id, user) carries no seal.";
+        }
+
+        var expected = EventChain.Seal(EventChain.Keys, keyId, link, e.CorrelationId, e.CausationId, e.UserName);
+        return expected is null ? $"The metadata seal names key '{keyId}', which this API does not hold."
+            : string.Equals(seal, expected, StringComparison.Ordinal) ? null
+            : "The event's metadata (correlation id, causation id or user) differs from what was sealed when it was appended.";
+    }
+
     /// <summary>The first link of one stream that does not hold, or null when the whole chain holds.</summary>
     public static BrokenLink? Verify(Guid id, IReadOnlyList<IEvent> events, IncidentChainHead? head)
     {
@@ -169,18 +205,20 @@ public static class ChainVerifier
                 return new BrokenLink(id, version, null, $"Event version {version} is missing (found version {e.Version} next).", null, null);
             }
 
-            var expected = EventChain.Compute(previous, id, version, type, e.Data);
             var stored = EventChain.StoredHash(e);
             if (stored is null)
             {
-                return new BrokenLink(id, version, type, "The event carries no chain hash.", expected, null);
+                return new BrokenLink(id, version, type, "The event carries no chain hash.", null, null);
             }
 
-            if (!string.Equals(stored, expected, StringComparison.Ordinal))
+            if (Expected(stored, previous, id, version, type, e.Data) is { Problem: { } problem } refused)
             {
-                return new BrokenLink(id, version, type,
-                    "The event's data, type or position differs from what was hashed when it was appended, or its hash was changed.",
-                    expected, stored);
+                return new BrokenLink(id, version, type, problem, refused.Expected, stored);
+            }
+
+            if (EventChain.KeyIdOf(stored) is not null && SealProblem(e, stored) is { } sealProblem)
+            {
+                return new BrokenLink(id, version, type, sealProblem, null, EventChain.StoredSeal(e));
             }
 
             if (head is not null && head.Version == version && !string.Equals(head.Hash, stored, StringComparison.Ordinal))

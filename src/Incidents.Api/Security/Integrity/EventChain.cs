@@ -25,16 +25,38 @@ public sealed class IncidentChainHead
 }
 
 /// <summary>
-/// The tamper-evident chain over each incident's events. Each event's hash is SHA-256 over the previous event's hash,
-/// the stream id, the version, the event type name and a canonical JSON of the event data; it is stored in the event's
-/// Marten headers (<see cref="HashHeader"/>). Changing, removing or reordering a stored event breaks the chain there.
+/// The tamper-evident chain over each stream's events. Each event's link is an HMAC-SHA-256, with a key the database does
+/// not hold (<see cref="ChainKeyring"/>), over the previous link, the stream id, the version, the event type name and a
+/// canonical JSON of the event data; it is stored as <c>keyId:hex</c> in the event's Marten headers
+/// (<see cref="HashHeader"/>). A second MAC, the seal (<see cref="SealHeader"/>), binds the event's metadata — correlation
+/// id, causation id, user — to its link. Changing, removing or reordering a stored event, or its metadata, breaks the
+/// chain there, and without the key nobody can compute links that would cover the change.
 /// </summary>
 public static class EventChain
 {
     public const string HashHeader = IncidentDetailsProjection.ChainHashHeader;
 
+    /// <summary>The MAC over an event's link and its metadata (correlation id, causation id, user).</summary>
+    public const string SealHeader = "chain-seal";
+
     /// <summary>The hash "before" the first event of a stream.</summary>
     public const string Genesis = "";
+
+    /// <summary>The keys links are made and checked with; set once at start-up (<see cref="UseKeys"/>).</summary>
+    public static ChainKeyring Keys { get; private set; } = ChainKeyring.Development;
+
+    /// <summary>
+    /// Whether links without a key id (plain SHA-256, as the first release wrote them) verify. Off by default: anyone who
+    /// can write to the database can recompute them. <c>Integrity:AcceptUnkeyedLinks</c> turns it on for a store carried
+    /// over from the first release.
+    /// </summary>
+    public static bool AcceptUnkeyed { get; private set; }
+
+    public static void UseKeys(ChainKeyring keys, bool acceptUnkeyed)
+    {
+        Keys = keys;
+        AcceptUnkeyed = acceptUnkeyed;
+    }
 
     /// <summary>
     /// Fixed serializer settings, independent of Marten's and the API's, so that an event loaded back gives the same
@@ -48,19 +70,53 @@ public static class EventChain
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string Compute(string previous, Guid streamId, long version, string eventType, object data)
+    /// <summary>A new link, with the active key.</summary>
+    public static string Compute(string previous, Guid streamId, long version, string eventType, object data) =>
+        Compute(Keys, Keys.ActiveId, previous, streamId, version, eventType, data)!;
+
+    /// <summary>The link made with the key of this id; null when the ring does not hold that key.</summary>
+    public static string? Compute(ChainKeyring ring, string keyId, string previous, Guid streamId, long version, string eventType,
+        object data)
     {
-        var prefix = Encoding.UTF8.GetBytes($"{previous}\n{streamId:D}\n{version}\n{eventType}\n");
-        var body = JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Canonical);
+        if (!ring.TryGet(keyId, out var key))
+        {
+            return null;
+        }
+
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        mac.AppendData(Encoding.UTF8.GetBytes($"{previous}\n{streamId:D}\n{version}\n{eventType}\n"));
+        mac.AppendData(JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Canonical));
+        return $"{keyId}:{Convert.ToHexStringLower(mac.GetHashAndReset())}";
+    }
+
+    /// <summary>The first release's link: plain SHA-256, without a key. Only verified, never written.</summary>
+    public static string ComputeUnkeyed(string previous, Guid streamId, long version, string eventType, object data)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(prefix);
-        sha.AppendData(body);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{previous}\n{streamId:D}\n{version}\n{eventType}\n"));
+        sha.AppendData(JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), Canonical));
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>The key id a link or seal names (<c>keyId:hex</c>); null for an unkeyed link.</summary>
+    public static string? KeyIdOf(string value) => value.IndexOf(':') is > 0 and var colon ? value[..colon] : null;
+
+    /// <summary>The seal of an event's metadata, made with the key of this id; null when the ring does not hold it.</summary>
+    public static string? Seal(ChainKeyring ring, string keyId, string link, string? correlationId, string? causationId, string? user)
+    {
+        if (!ring.TryGet(keyId, out var key))
+        {
+            return null;
+        }
+
+        var text = $"{link}\n{correlationId}\n{causationId}\n{user}";
+        return $"{keyId}:{Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)))}";
     }
 
     /// <summary>
     /// Links one event about to be appended at <paramref name="version"/> to the chain after <paramref name="previous"/>:
-    /// computes its hash, stores it in the event's header and returns it (the previous hash of the next event).
+    /// computes its link, stores it in the event's header and returns it (the previous link of the next event). The seal
+    /// of its metadata is added when the session saves (<see cref="EventChainListener"/>).
     /// </summary>
     public static string Link(IEvent e, Guid streamId, long version, string previous)
     {
@@ -69,10 +125,27 @@ public static class EventChain
         return hash;
     }
 
+    /// <summary>
+    /// Seals an event's metadata as the session will store it: the session's correlation id, causation id and user unless
+    /// the event carries its own.
+    /// </summary>
+    public static void SealMetadata(IEvent e, IDocumentSession session)
+    {
+        e.CorrelationId ??= session.CorrelationId;
+        e.CausationId ??= session.CausationId;
+        e.UserName ??= session.LastModifiedBy;
+        e.SetHeader(SealHeader, Seal(Keys, Keys.ActiveId, StoredHash(e) ?? "", e.CorrelationId, e.CausationId, e.UserName)!);
+    }
+
     /// <summary>The type name that goes into the hash: the CLR type of the event data, stable across loads.</summary>
     public static string TypeName(IEvent e) => e.Data.GetType().Name;
 
-    public static string? StoredHash(IEvent e) => e.Headers?.TryGetValue(HashHeader, out var value) == true ? value?.ToString() : null;
+    public static string? StoredHash(IEvent e) => HeaderOf(e, HashHeader);
+
+    public static string? StoredSeal(IEvent e) => HeaderOf(e, SealHeader);
+
+    private static string? HeaderOf(IEvent e, string name) =>
+        e.Headers?.TryGetValue(name, out var value) == true ? value?.ToString() : null;
 }
 
 /// <summary>
@@ -94,11 +167,19 @@ public sealed class EventChainListener : DocumentSessionListenerBase
 
         // Streams whose writer linked the events itself (incidents, drills) keep their head in their own document.
         var others = streams.Where(s => !IsLinked(s)).ToList();
-        if (others.Count == 0)
+        if (others.Count > 0)
         {
-            return;
+            await LinkAsync(session, others, token);
         }
 
+        foreach (var e in streams.SelectMany(s => s.Events))
+        {
+            EventChain.SealMetadata(e, session);
+        }
+    }
+
+    private static async Task LinkAsync(IDocumentSession session, List<StreamAction> others, CancellationToken token)
+    {
         var appended = others.Where(s => s.ActionType == StreamActionType.Append).Select(s => s.Id).Distinct().ToArray();
         var heads = appended.Length == 0
             ? new Dictionary<Guid, IncidentChainHead>()
@@ -117,7 +198,11 @@ public sealed class EventChainListener : DocumentSessionListenerBase
                 // Every append in this system states the version it expects; without it the chain could fork silently.
                 start = stream.ExpectedVersionOnServer
                     ?? throw new InvalidOperationException($"Events appended to stream {stream.Id} without an expected version cannot be chained.");
-                previous = heads.TryGetValue(stream.Id, out var head) && head.Version == start ? head.Hash : EventChain.Genesis;
+                // A missing or stale head is a break to report, never a reason to start the chain again at genesis.
+                previous = heads.TryGetValue(stream.Id, out var head) && head.Version == start
+                    ? head.Hash
+                    : throw new InvalidOperationException(
+                        $"The chain head of stream {stream.Id} is missing or not at version {start}; refusing to append to a chain that cannot be continued.");
             }
 
             var version = start;
