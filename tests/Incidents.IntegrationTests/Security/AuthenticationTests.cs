@@ -110,7 +110,7 @@ public sealed class AuthenticationTests(ApiFixture api)
         entries[1]!["correlationId"]!.GetValue<string>().ShouldBe("call-2026-0042");
         entries.ShouldAllBe(e => e!["causationId"]!.GetValue<string>().StartsWith("http:"));
         entries[0]!["causationId"]!.GetValue<string>().ShouldNotBe(entries[1]!["causationId"]!.GetValue<string>());
-        entries.ShouldAllBe(e => e!["hash"]!.GetValue<string>().Length == 64);
+        entries.ShouldAllBe(e => System.Text.RegularExpressions.Regex.IsMatch(e!["hash"]!.GetValue<string>(), "^[A-Za-z0-9_-]+:[0-9a-f]{64}$"));
         (await TestServices.ScalarAsync<string>(
             "select user_name from incidents.mt_events where stream_id = @id and version = 2", ("id", id))).ShouldBe("eng-07");
     }

@@ -31,26 +31,71 @@ public sealed record TimelineEntry(
     string? Hash,
     object Data);
 
-public sealed record IncidentTimeline(Guid IncidentId, long Version, IReadOnlyList<TimelineEntry> Entries);
+/// <summary>
+/// A page of an incident's timeline: <see cref="Version"/> is the whole stream's (the ETag), <see cref="Next"/> the link
+/// to the following page, null on the last.
+/// </summary>
+public sealed record IncidentTimeline(Guid IncidentId, long Version, IReadOnlyList<TimelineEntry> Entries, string? Next = null);
+
+/// <summary>The page of a timeline, as sent; <see cref="Read"/> checks it.</summary>
+public sealed class TimelineQuery
+{
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 1000;
+
+    [FromQuery(Name = "after")]
+    [Description("Continue after this version: entries with a higher version only (absent: from the first event).")]
+    public string? After { get; set; }
+
+    [FromQuery(Name = "limit")]
+    [Description("Entries per page, 1 to 1000 (default 500).")]
+    [System.ComponentModel.DataAnnotations.Range(1, MaxLimit)]
+    public string? Limit { get; set; }
+
+    public (long After, int Limit)? Read(Dictionary<string, string[]> errors)
+    {
+        var limit = QueryValues.Int(Limit, "limit", DefaultLimit, 1, MaxLimit, errors);
+        var after = After is null ? 0 : QueryValues.PositiveLong(After, "after", "'after' must be a version (a whole number from 1).", errors);
+        return errors.Count > 0 ? null : (after ?? 0, limit);
+    }
+}
 
 public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/v1/incidents/{id}/timeline", OperationId = "getIncidentTimeline")]
     [EndpointSummary("Timeline of an incident")]
-    [EndpointDescription("Every event of the incident in order, straight from its stream: what, who, when, the correlation id and " +
-        "the hash that chains it to the one before.")]
+    [EndpointDescription("The incident's events in order, straight from its stream, a page at a time (after, limit; `next` links " +
+        "the following page): what, who, when, the correlation id and the hash that chains it to the one before.")]
     [Authorize(Policy = Policies.ReadIncidents)]
     [Tags(ApiTags.Incidents)]
     [ProducesResponseType<IncidentTimeline>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id, HttpContext http, IQuerySession session)
+    public static async Task<IResult> Get([Description(PathParameters.IncidentId)] Guid id, [AsParameters] TimelineQuery query,
+        HttpContext http, IQuerySession session)
     {
-        if (await IncidentAccess.ReadStreamAsync(http, session, id) is not { } events)
+        var errors = new Dictionary<string, string[]>();
+        if (query.Read(errors) is not { } wanted)
+        {
+            return Problems.Validation(http, errors);
+        }
+
+        var (after, limit) = wanted;
+
+        // The document says whether the caller may see the incident and how long its stream is; then only the page is read.
+        var incident = await session.LoadAsync<Projections.Incidents.IncidentDetails>(id, http.RequestAborted);
+        if (incident is null || !IncidentAccess.MaySee(http, incident.IsDrill))
         {
             return Problems.From(http, IncidentErrors.NotFound(id));
         }
 
-        var entries = events.Select(e => new TimelineEntry(
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == id && e.Version > after)
+            .OrderBy(e => e.Version)
+            .Take(limit + 1)
+            .ToListAsync(http.RequestAborted);
+        var page = events.Take(limit).ToList();
+        var entries = page.Select(e => new TimelineEntry(
             e.Version,
             e.Sequence,
             JsonNamingPolicy.KebabCaseLower.ConvertName(e.EventType.Name),
@@ -65,8 +110,10 @@ public static class GetTimelineEndpoint
                 ? reported with { Reporter = IncidentAccess.ReporterFor(http, reported.Reporter) }
                 : e.Data)).ToList();
 
-        http.Response.Headers.ETag = ETags.For(events[^1].Version);
-        return TypedResults.Ok(new IncidentTimeline(id, events[^1].Version, entries));
+        var version = Math.Max(incident.Version, events.Count > 0 ? events[^1].Version : 0);
+        var next = events.Count > limit ? $"{http.Request.Path}?after={page[^1].Version}&limit={limit}" : null;
+        http.Response.Headers.ETag = ETags.For(version);
+        return TypedResults.Ok(new IncidentTimeline(id, version, entries, next));
     }
 
     internal static string Describe(object data) => data switch

@@ -42,9 +42,13 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Binding Form & Querystring values to the argument marked with [AsParameters]
+            var timelineQuery = new Incidents.Api.Incidents.Timeline.TimelineQuery();
+            timelineQuery.After = httpContext.Request.Query["after"];
+            timelineQuery.Limit = httpContext.Request.Query["limit"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Incidents.Timeline.GetTimelineEndpoint.Get(id, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
+            var result = await Incidents.Api.Incidents.Timeline.GetTimelineEndpoint.Get(id, timelineQuery, httpContext, ((Marten.IQuerySession)documentSession)).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
