@@ -24,6 +24,11 @@ public static class EndpointConfiguration
                 chain.Metadata.RequireRateLimiting(SecurityConfiguration.WritesRateLimit);
                 chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType);
             }
+            else if (chain.Method.Method.GetCustomAttributes(typeof(ExpensiveReadAttribute), inherit: false).Length > 0)
+            {
+                chain.Metadata.RequireRateLimiting(SecurityConfiguration.ExpensiveReadsRateLimit);
+                chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType);
+            }
 
             chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status401Unauthorized, Problems.ContentType);
             chain.Metadata.Produces<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, Problems.ContentType);

@@ -48,6 +48,7 @@ public sealed record KpiCsvRow(string Figure, string Scope, double? Value, doubl
 
 public static class GetKpisEndpoint
 {
+    [ExpensiveRead]
     [WolverineGet("/api/v1/kpis", OperationId = "getKpis")]
     [EndpointSummary("KPIs for a period")]
     [EndpointDescription("Supervisor KPIs for a year, month or day in the service's time zone: counts, times to each step (mean, p50, p90), " +
@@ -67,6 +68,7 @@ public static class GetKpisEndpoint
         return view is null ? problem! : TypedResults.Ok(view);
     }
 
+    [ExpensiveRead]
     [WolverineGet("/api/v1/kpis.csv", OperationId = "getKpisCsv")]
     [EndpointSummary("KPIs as CSV")]
     [EndpointDescription("The same figures as CSV: one line per figure and scope, then one per bucket.")]

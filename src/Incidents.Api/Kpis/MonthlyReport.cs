@@ -73,6 +73,7 @@ public sealed class DueDatesQuery
 
 public static class MonthlyReportEndpoints
 {
+    [ExpensiveRead]
     [WolverineGet("/api/v1/reports/monthly/{month}", OperationId = "getMonthlyReport")]
     [EndpointSummary("Monthly service report")]
     [EndpointDescription("The report on a month: KPIs against contract targets, daily counts, outages with restore times, breaches with " +
@@ -88,6 +89,7 @@ public static class MonthlyReportEndpoints
         return report is null ? problem! : TypedResults.Ok(report);
     }
 
+    [ExpensiveRead]
     [WolverineGet("/api/v1/reports/monthly/{month}.html", OperationId = "getMonthlyReportHtml")]
     [EndpointSummary("Monthly service report (HTML)")]
     [EndpointDescription("The monthly report as a printable HTML page with inline SVG charts.")]

@@ -14,6 +14,9 @@ public static class SecurityConfiguration
 {
     public const string WritesRateLimit = "writes";
 
+    /// <summary>Reads that cost the database far more than a lookup (<see cref="ExpensiveReadAttribute"/>).</summary>
+    public const string ExpensiveReadsRateLimit = "expensive-reads";
+
     public static WebApplicationBuilder AddIncidentsSecurity(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(AuthSettings.Section).Get<AuthSettings>() ?? new AuthSettings();
@@ -84,6 +87,7 @@ public static class SecurityConfiguration
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
 
         var limits = builder.Configuration.GetSection("RateLimits:Writes");
+        var expensive = builder.Configuration.GetSection("RateLimits:ExpensiveReads");
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(WritesRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
@@ -96,6 +100,18 @@ public static class SecurityConfiguration
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));
+            // Per user as well: KPIs with evidence, monthly reports and chain verification read thousands of rows each, so
+            // a script looping on them could starve the desk. A person refreshing a dashboard stays far below it.
+            limiter.AddPolicy(ExpensiveReadsRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                RequestActor.From(http)?.Id ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = expensive.GetValue("TokenLimit", 30),
+                    TokensPerPeriod = expensive.GetValue("TokensPerPeriod", 10),
+                    ReplenishmentPeriod = expensive.GetValue("ReplenishmentPeriod", TimeSpan.FromMinutes(1)),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
             limiter.OnRejected = async (context, _) =>
             {
                 var http = context.HttpContext;
@@ -103,7 +119,7 @@ public static class SecurityConfiguration
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await Problems.Result(Problems.Create(http, StatusCodes.Status429TooManyRequests, "request.rate-limited",
-                    "Too many requests", $"Too many changes from you in a short time; try again in {seconds} s.")).ExecuteAsync(http);
+                    "Too many requests", $"Too many requests from you in a short time; try again in {seconds} s.")).ExecuteAsync(http);
             };
         });
 
@@ -135,3 +151,10 @@ public sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHandle
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 }
+
+/// <summary>
+/// Marks a read that is expensive for the database (evidence lists, whole-store verification, monthly reports): it is
+/// rate limited per user (<see cref="SecurityConfiguration.ExpensiveReadsRateLimit"/>, <c>RateLimits:ExpensiveReads</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ExpensiveReadAttribute : Attribute;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Incidents.IntegrationTests.Security;
 
-/// <summary>Abuse: each user's changes are rate limited; reads are not. Runs its own host with a tiny limit.</summary>
+/// <summary>Abuse: each user's changes and expensive reads are rate limited; plain reads are not. Runs its own host with a tiny limit.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class RateLimitTests(ApiFixture api)
 {
@@ -34,5 +34,28 @@ public sealed class RateLimitTests(ApiFixture api)
         (await EventStore.EventCountAsync(id)).ShouldBe(4, "the refused comment was not recorded");
         (await colleague.StepAsync(id, "comments", new { text = "Mine still works" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await flooder.Http.GetAsync($"/api/v1/incidents/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK, "reads are not limited");
+    }
+
+    [Fact]
+    public async Task a_user_looping_on_expensive_reads_gets_a_429_with_retry_after_while_plain_reads_and_other_users_go_on()
+    {
+        await using var host = await TestHost.StartAsync(TestServices.TestDatabase, new Dictionary<string, string>
+        {
+            ["RateLimits:ExpensiveReads:TokenLimit"] = "2",
+            ["RateLimits:ExpensiveReads:TokensPerPeriod"] = "1",
+            ["RateLimits:ExpensiveReads:ReplenishmentPeriod"] = "00:01:00",
+        });
+        var script = IncidentsClient.For(host.CreateClient(), "sup-loop", "Loop", "supervisor");
+        var colleague = IncidentsClient.For(host.CreateClient(), "sup-calm", "Calm", "supervisor");
+        var id = await api.Client().ReportOutageAsync($"rate-limit-reads-{Guid.NewGuid():N}");
+
+        (await script.Http.GetAsync("/api/v1/kpis?evidence=all")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await script.Http.GetAsync("/api/v1/integrity")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var limited = await script.Http.GetAsync("/api/v1/kpis.csv");
+
+        await IncidentsClient.ShouldBeProblemAsync(limited, HttpStatusCode.TooManyRequests, "request.rate-limited");
+        limited.Headers.RetryAfter!.Delta!.Value.ShouldBeGreaterThan(TimeSpan.Zero);
+        (await script.Http.GetAsync($"/api/v1/incidents/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK, "a plain read is not limited");
+        (await colleague.Http.GetAsync("/api/v1/kpis")).StatusCode.ShouldBe(HttpStatusCode.OK, "another user has their own allowance");
     }
 }

@@ -35,6 +35,7 @@ public sealed record StoreIntegrityPage(Guid? After, int Limit);
 
 public static class VerifyIntegrityEndpoints
 {
+    [ExpensiveRead]
     [WolverineGet("/api/v1/incidents/{id}/integrity", OperationId = "verifyIncidentIntegrity")]
     [EndpointSummary("Verify an incident's event chain")]
     [EndpointDescription("Recomputes the hash chain of the incident's events and names the first broken link, if any.")]
@@ -48,6 +49,7 @@ public static class VerifyIntegrityEndpoints
             ? TypedResults.Ok(report)
             : Problems.From(http, IncidentErrors.NotFound(id));
 
+    [ExpensiveRead]
     [WolverineGet("/api/v1/integrity", OperationId = "verifyStoreIntegrity")]
     [EndpointSummary("Verify the whole event store")]
     [EndpointDescription("Recomputes the hash chains of the whole store, a page of streams at a time (after, limit): every " +
