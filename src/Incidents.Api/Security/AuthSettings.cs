@@ -29,6 +29,16 @@ public sealed class AuthSettings
 
     public string? DevelopmentSigningKey { get; set; }
 
+    /// <summary>
+    /// Development tokens are accepted only from this machine (loopback, or the in-process test server) unless this
+    /// switch is on; the API then logs a warning at every start (issue #14).
+    /// </summary>
+    public bool AllowDevelopmentKeyFromNetwork { get; set; }
+
+    /// <summary>Whether a request signed with the development key may be accepted from where it came.</summary>
+    public bool AcceptsDevelopmentTokenFrom(System.Net.IPAddress? remote) =>
+        AllowDevelopmentKeyFromNetwork || remote is null || System.Net.IPAddress.IsLoopback(remote);
+
     /// <summary>The claim holding the user's id; <c>sub</c> in OpenID Connect.</summary>
     public string IdClaim { get; set; } = "sub";
 

@@ -55,6 +55,10 @@ public static class SecurityConfiguration
                         {
                             context.Fail($"The token names no user: claim '{settings.IdClaim}' is missing or longer than {RequestActor.MaxLength} characters.");
                         }
+                        else if (settings.UsesDevelopmentKey && !settings.AcceptsDevelopmentTokenFrom(context.HttpContext.Connection.RemoteIpAddress))
+                        {
+                            context.Fail("Development tokens are accepted from this machine only (Auth:AllowDevelopmentKeyFromNetwork).");
+                        }
 
                         return Task.CompletedTask;
                     },
@@ -128,6 +132,21 @@ public static class SecurityConfiguration
 
     public static WebApplication UseIncidentsSecurity(this WebApplication app)
     {
+        var settings = app.Services.GetRequiredService<AuthSettings>();
+        if (settings.UsesDevelopmentKey)
+        {
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Incidents.Security");
+            if (settings.AllowDevelopmentKeyFromNetwork)
+            {
+                log.LogWarning("DEVELOPMENT TOKENS ARE ACCEPTED FROM THE NETWORK (Auth:AllowDevelopmentKeyFromNetwork=true). Anyone who " +
+                    "reads this repository can sign in with any role. Never in production.");
+            }
+            else
+            {
+                log.LogWarning("Development tokens (Auth:DevelopmentSigningKey) are accepted, from this machine only.");
+            }
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
