@@ -40,8 +40,8 @@ public static class KeyAssuranceStream
         session.Store(new IncidentChainHead { Id = id, Version = version, Hash = previous });
         foreach (var planned in events.OfType<KeyAssurancePeriodPlanned>())
         {
-            await bus.ScheduleAsync(new KeyAssuranceWindowDue(planned.PeriodId, KeyAssuranceEdge.Start, planned.Start), planned.Start);
-            await bus.ScheduleAsync(new KeyAssuranceWindowDue(planned.PeriodId, KeyAssuranceEdge.End, planned.End), planned.End);
+            await bus.ScheduleAsync(new KeyAssuranceWindowOpens(planned.PeriodId, planned.Start), planned.Start);
+            await bus.ScheduleAsync(new KeyAssuranceWindowCloses(planned.PeriodId, planned.End), planned.End);
         }
 
         return after!;

@@ -57,8 +57,9 @@ public static class GetKeyAssuranceComplianceEndpoint
             return Problems.Validation(http, errors);
         }
 
-        var from = new DateTimeOffset(year, 1, 1, 0, 0, 0, Beijing);
-        var to = from.AddYears(1);
+        // PostgreSQL takes instants in UTC only.
+        var from = new DateTimeOffset(year, 1, 1, 0, 0, 0, Beijing).ToUniversalTime();
+        var to = new DateTimeOffset(year + 1, 1, 1, 0, 0, 0, Beijing).ToUniversalTime();
         var periods = await session.Query<KeyAssurancePeriodDetails>()
             .Where(p => p.Start >= from && p.Start < to && p.Status != KeyAssuranceStatus.Cancelled)
             .OrderBy(p => p.Start).ThenBy(p => p.Id)

@@ -8,39 +8,44 @@ using Wolverine;
 
 namespace Incidents.Api.Assurance.Windows;
 
-/// <summary>Which edge of a period's window a timer is for.</summary>
-public enum KeyAssuranceEdge
-{
-    Start,
-    End,
-}
-
 /// <summary>
-/// A hint that a period's window opens (or closes) at <see cref="At"/>: a durable scheduled message. The handler trusts the
-/// stream, not the hint: it acts only when the period is still in the state and window the timer was made for, so a
-/// duplicated or stale timer (the period was cancelled) does nothing.
+/// A hint that a period's window opens at <see cref="Start"/>: a durable scheduled message. The handler trusts the stream,
+/// not the hint: it opens the window only when the period is still planned for exactly that start, so a duplicated or stale
+/// timer (the period was cancelled) does nothing.
 /// </summary>
-public sealed record KeyAssuranceWindowDue(Guid PeriodId, KeyAssuranceEdge Edge, DateTimeOffset At);
+public sealed record KeyAssuranceWindowOpens(Guid PeriodId, DateTimeOffset Start);
 
-public static class KeyAssuranceWindowDueHandler
+/// <summary>A hint that a period's window closes at <see cref="End"/>: the period completes with its summary (same rules).</summary>
+public sealed record KeyAssuranceWindowCloses(Guid PeriodId, DateTimeOffset End);
+
+public static class KeyAssuranceWindowHandler
 {
-    public static async Task Handle(KeyAssuranceWindowDue due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
-        IKeyAssuranceRosters rosters, CancellationToken ct)
+    public static Task Handle(KeyAssuranceWindowOpens due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+        CancellationToken ct) =>
+        Apply(session, bus, clock, due.PeriodId, ct, (period, now) =>
+            Task.FromResult(KeyAssuranceDecider.Decide(new ActivateKeyAssurancePeriod(due.Start, Actor.System), period, now)));
+
+    public static Task Handle(KeyAssuranceWindowCloses due, IDocumentSession session, IMessageBus bus, TimeProvider clock,
+        IKeyAssuranceRosters rosters, CancellationToken ct) =>
+        Apply(session, bus, clock, due.PeriodId, ct, async (period, now) =>
+        {
+            // The summary is worth its queries only when the period will complete (not when the timer is stale).
+            var summary = period.Status is KeyAssuranceStatus.Planned or KeyAssuranceStatus.Active && period.Window.End == due.End
+                ? await SummarizeAsync(session, rosters, period, ct)
+                : KeyAssuranceSummary.Of([], 0, 0, 0, null);
+            return KeyAssuranceDecider.Decide(new CompleteKeyAssurancePeriod(due.End, summary, Actor.System), period, now);
+        });
+
+    private static async Task Apply(IDocumentSession session, IMessageBus bus, TimeProvider clock, Guid periodId, CancellationToken ct,
+        Func<KeyAssurancePeriod, DateTimeOffset, Task<Decision>> decide)
     {
-        var before = await session.LoadAsync<KeyAssurancePeriodDetails>(due.PeriodId, ct);
+        var before = await session.LoadAsync<KeyAssurancePeriodDetails>(periodId, ct);
         if (before?.State is not { } period)
         {
             return;
         }
 
-        var now = clock.GetUtcNow();
-        var decision = due.Edge == KeyAssuranceEdge.Start
-            ? KeyAssuranceDecider.Decide(new ActivateKeyAssurancePeriod(due.At, Actor.System), period, now)
-            : period.Status is KeyAssuranceStatus.Planned or KeyAssuranceStatus.Active
-                ? KeyAssuranceDecider.Decide(new CompleteKeyAssurancePeriod(due.At, await SummarizeAsync(session, rosters, period, ct), Actor.System),
-                    period, now)
-                : KeyAssuranceDecider.Decide(new CompleteKeyAssurancePeriod(due.At, KeyAssuranceSummary.Of([], 0, 0, 0, null), Actor.System),
-                    period, now);
+        var decision = await decide(period, clock.GetUtcNow());
         if (!decision.IsAccepted)
         {
             // A stale or duplicated timer: the stream already says what it would have said.
