@@ -17,6 +17,9 @@ public static class Messaging
 
     /// <summary>The API's queue of notification receipts, bound to <see cref="NotificationReceiptsExchange"/>.</summary>
     public const string NotificationReceiptsQueue = "incidents.receipts";
+
+    /// <summary>Fanout exchange carrying the key-assurance messages (resource adjustments and their clock; docs/assurance.md).</summary>
+    public const string AssuranceEventsExchange = "incidents.assurance";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>

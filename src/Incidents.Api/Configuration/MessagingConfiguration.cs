@@ -49,6 +49,7 @@ public static class MessagingConfiguration
         options.PublishMessage<IncidentEscalated>()
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
+        Assurance.KeyAssuranceMessaging.Configure(options, transport);
 
         // Receipts of the notification worker (Incidents.Dispatch, MassTransit): it publishes NotificationAttempted to
         // MassTransit's exchange for that type; this queue is bound to it and read with the interop (docs/dispatch.md).

@@ -51,6 +51,15 @@ public static class Policies
     /// <summary>Issue the monthly service report (an event; on time or late against its due date).</summary>
     public const string IssueReports = "reports.issue";
 
+    /// <summary>Plan and cancel key-assurance periods (重保; docs/assurance.md).</summary>
+    public const string PlanKeyAssurance = "assurance.plan";
+
+    /// <summary>Read key-assurance periods, their resource adjustments and the yearly compliance view.</summary>
+    public const string ReadKeyAssurance = "assurance.read";
+
+    /// <summary>Raise resource adjustments during an active key-assurance period and record them done.</summary>
+    public const string AdjustResources = "assurance.adjust";
+
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
@@ -63,5 +72,8 @@ public static class Policies
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
         [ReadKpis] = [Roles.Supervisor, Roles.Admin],
         [IssueReports] = [Roles.Admin],
+        [PlanKeyAssurance] = [Roles.Admin],
+        [ReadKeyAssurance] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
+        [AdjustResources] = [Roles.Hotline, Roles.Responder],
     };
 }

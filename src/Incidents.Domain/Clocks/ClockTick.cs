@@ -30,7 +30,7 @@ public sealed record ClockTick(IReadOnlyList<object> Notices, DateTimeOffset? Ne
 
         var notices = SlaClock.DueNotices(sla, now);
         IReadOnlyList<object> escalated = clocks.Escalation is { } chain
-            ? EscalationClock.Due(notices.Aggregate(chain, (s, n) => EscalationClock.Evolve(s, n)!), escalation.For(chain.Class), now)
+            ? EscalationClock.Due(notices.Aggregate(chain, (s, n) => EscalationClock.Evolve(s, n)!), chain.ChainFrom(escalation), now)
             : [];
         object[] recorded = [.. notices, .. escalated];
         if (recorded.Length == 0)

@@ -22,7 +22,7 @@ public sealed record IncidentClocks(SlaClockState? Sla, EscalationState? Escalat
     public DateTimeOffset? NextCheckAt(EscalationPolicy escalation, DateTimeOffset now)
     {
         var sla = Sla is null ? null : SlaClock.NextCheckAt(Sla, now);
-        var chain = Escalation is null ? null : EscalationClock.NextCheckAt(Escalation, escalation.For(Escalation.Class));
+        var chain = Escalation is null ? null : EscalationClock.NextCheckAt(Escalation, Escalation.ChainFrom(escalation));
         return (sla, chain) switch
         {
             ({ } a, { } b) => a < b ? a : b,

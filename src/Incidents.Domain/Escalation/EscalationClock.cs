@@ -21,6 +21,15 @@ public sealed record EscalationState(
     DateTimeOffset? PendingBreachAt)
 {
     public bool IsStopped => StoppedBy is not null;
+
+    /// <summary>
+    /// The chains this incident was reported under when they differ from the ones in force (a key-assurance period pinned
+    /// its tighter chains: <see cref="Assurance.IncidentUnderKeyAssurance"/>); null: the chains in force.
+    /// </summary>
+    public EscalationPolicy? Pinned { get; init; }
+
+    /// <summary>The chain for the incident's class: from the pinned chains when there are, else from <paramref name="inForce"/>.</summary>
+    public EscalationChain? ChainFrom(EscalationPolicy inForce) => (Pinned ?? inForce).For(Class);
 }
 
 /// <summary>
@@ -49,6 +58,7 @@ public static class EscalationClock
         (_, IncidentReported e) => new EscalationState(e.IncidentId, e.Class, e.At, null, null, 0, 1, null, null, null, null),
         (null, _) => null,
         (var s, IncidentReclassified e) => s with { Class = e.To },
+        (var s, Assurance.IncidentUnderKeyAssurance e) => s with { Pinned = e.Escalation },
         (var s, IncidentAcknowledged e) => Stop(s, "acknowledged", e.At),
         (var s, ServiceRestored e) => Stop(s, "service-restored", e.At),
         (var s, IncidentResolved e) => Stop(s, "resolved", e.At),

@@ -42,12 +42,12 @@ public sealed class BrokerProbe : IAsyncDisposable
 
     /// <summary>Waits until messages for an incident satisfy the condition, or fails after the timeout.</summary>
     public async Task<IReadOnlyList<BrokerMessage>> WaitForAsync(Guid incidentId, Func<IReadOnlyList<BrokerMessage>, bool> until,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, string idProperty = "incidentId")
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (true)
         {
-            var mine = For(incidentId);
+            var mine = For(incidentId, idProperty);
             if (until(mine))
             {
                 return mine;
@@ -63,8 +63,9 @@ public sealed class BrokerProbe : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<BrokerMessage> For(Guid incidentId) => _received
-        .Where(m => m.Message.TryGetProperty("incidentId", out var id) && id.GetString() == incidentId.ToString())
+    /// <summary>The messages about this subject: an incident (<c>incidentId</c>) unless another id property is named.</summary>
+    public IReadOnlyList<BrokerMessage> For(Guid incidentId, string idProperty = "incidentId") => _received
+        .Where(m => m.Message.TryGetProperty(idProperty, out var id) && id.GetString() == incidentId.ToString())
         .ToList();
 
     private static BrokerMessage Parse(BasicDeliverEventArgs delivery)

@@ -79,6 +79,15 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /api/v1/reports/monthly/{month}.html"] = Auditors,
         ["GET /api/v1/reports/due-dates"] = Auditors,
         ["POST /api/v1/reports/monthly/{month}/issue"] = [Admin],
+        ["GET /api/v1/assurance-periods"] = Readers,
+        ["GET /api/v1/assurance-periods/{id}"] = Readers,
+        ["GET /api/v1/assurance-periods/compliance"] = Readers,
+        ["GET /api/v1/assurance-periods/{id}/resource-adjustments"] = Readers,
+        ["GET /api/v1/resource-adjustments/{id}"] = Readers,
+        ["POST /api/v1/assurance-periods"] = [Admin],
+        ["POST /api/v1/assurance-periods/{id}/cancel"] = [Admin],
+        ["POST /api/v1/assurance-periods/{id}/resource-adjustments"] = Workers,
+        ["POST /api/v1/resource-adjustments/{id}/complete"] = Workers,
     };
 
     [Fact]

@@ -87,7 +87,8 @@ public static class ReportIncidentEndpoint
         MessageContext bus,
         TimeProvider clock,
         SlaPolicyProvider policies,
-        EscalationPolicyProvider escalation)
+        EscalationPolicyProvider escalation,
+        Assurance.KeyAssuranceScope keyAssurance)
     {
         var ct = http.RequestAborted;
         if (RequestActor.From(http) is not { } actor)
@@ -122,6 +123,10 @@ public static class ReportIncidentEndpoint
         }
 
         var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        // In scope of an active key-assurance period: its tighter policy, pinned like any other (docs/assurance.md).
+        var policy = await keyAssurance.ForReportAsync(session, request!.AffectedSystem!.Trim(), request.IsDrill, now, policies.Current,
+            escalation.Current, ct);
         var command = new ReportIncident(
             id,
             request!.Title!.Trim(),
@@ -132,18 +137,17 @@ public static class ReportIncidentEndpoint
             new Reporter(request.Reporter!.Name!.Trim(), Blank(request.Reporter.Phone), Blank(request.Reporter.Email)),
             request.IsDrill,
             request.DrillId,
-            policies.Current,
+            policy.Sla,
             actor,
-            escalation.Current.For(request.Class!.Value));
+            policy.Escalation.For(request.Class!.Value));
 
-        var now = clock.GetUtcNow();
         var decision = IncidentDecider.Decide(command, null, now);
         if (decision.Error is { } error)
         {
             return Problems.From(http, error);
         }
 
-        var details = await IncidentStream.Stage(session, bus, id, null, decision.Events, now, escalation.Current);
+        var details = await IncidentStream.Stage(session, bus, id, null, policy.Pin(decision.Events), now, escalation.Current);
         if (key.Length > 0)
         {
             session.Insert(new ReportIdempotencyRecord
