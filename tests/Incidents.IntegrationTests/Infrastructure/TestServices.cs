@@ -82,9 +82,13 @@ public static class TestServices
     }
 
     /// <summary>Changes the test database behind the API's back (to prove that tampering is found); returns the rows changed.</summary>
-    public static async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    public static Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
+        ExecuteOnAsync(TestDatabase, sql, parameters);
+
+    /// <summary>The same, on another database of this test run (a test class with a database of its own).</summary>
+    public static async Task<int> ExecuteOnAsync(string database, string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(TestDatabaseConnectionString);
+        await using var connection = new NpgsqlConnection(ConnectionStringFor(database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)

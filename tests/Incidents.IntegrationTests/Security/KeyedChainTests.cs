@@ -13,16 +13,39 @@ namespace Incidents.IntegrationTests.Security;
 /// plain SHA-256 links, or forge links in the keyed format with a key of their own, and change the chain head to match;
 /// verification still names the first event they touched. Metadata (correlation id, causation id, user) is sealed too.
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class KeyedChainTests(ApiFixture api)
+/// <remarks>
+/// A database and host of its own: the tampering here must not show in the whole-store checks of other tests.
+/// </remarks>
+public sealed class KeyedChainTests(KeyedChainTests.OwnHost own) : IClassFixture<KeyedChainTests.OwnHost>
 {
-    private IncidentsClient Supervisor => api.Client("sup-01", "Liu Yang", "supervisor");
+    private static string Database => TestServices.TestDatabase + "_keyed";
+
+    /// <summary>One host on a database of its own for the class.</summary>
+    public sealed class OwnHost : IAsyncLifetime
+    {
+        public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await TestServices.RecreateDatabaseAsync(Database);
+            Factory = await TestHost.StartAsync(Database);
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
+    }
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> host => own.Factory;
+
+    private IncidentsClient Supervisor => IncidentsClient.For(host.CreateClient(), "sup-01", "Liu Yang", "supervisor");
+
+    private static Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
+        TestServices.ExecuteOnAsync(Database, sql, parameters);
 
     private async Task<JsonNode> IntegrityOfAsync(Guid id) => await Supervisor.GetJsonAsync($"/api/v1/incidents/{id}/integrity");
 
     private async Task<Guid> WorkedIncidentAsync(string prefix)
     {
-        var desk = api.Client();
+        var desk = IncidentsClient.For(host.CreateClient());
         var id = await desk.ReportOutageAsync($"{prefix}-{Guid.NewGuid():N}");
         await desk.StepOkAsync(id, "acknowledge");
         await desk.StepOkAsync(id, "comments", new { text = "Called the hospital back" });
@@ -35,20 +58,20 @@ public sealed class KeyedChainTests(ApiFixture api)
     /// </summary>
     private async Task RewriteAndRelinkAsync(Guid id, Func<string, Guid, long, string, object, string> link)
     {
-        (await TestServices.ExecuteAsync(
+        (await ExecuteAsync(
             "update incidents.mt_events set data = jsonb_set(data, '{title}', '\"Nothing happened\"') where stream_id = @id and version = 1",
             ("id", id))).ShouldBe(1);
-        await using var session = api.Factory.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var previous = EventChain.Genesis;
         foreach (var e in await session.Events.FetchStreamAsync(id))
         {
             previous = link(previous, id, e.Version, EventChain.TypeName(e), e.Data);
-            await TestServices.ExecuteAsync(
+            await ExecuteAsync(
                 "update incidents.mt_events set headers = jsonb_set(headers, '{chain-hash}', to_jsonb(@hash::text)) where stream_id = @id and version = @v",
                 ("hash", previous), ("id", id), ("v", e.Version));
         }
 
-        (await TestServices.ExecuteAsync(
+        (await ExecuteAsync(
             "update incidents.mt_doc_incidentdetails set data = jsonb_set(data, '{chainHash}', to_jsonb(@hash::text)) where id = @id",
             ("hash", previous), ("id", id))).ShouldBe(1);
     }
@@ -86,7 +109,7 @@ public sealed class KeyedChainTests(ApiFixture api)
     public async Task changed_metadata_of_an_event_breaks_its_seal()
     {
         var id = await WorkedIncidentAsync("reseal");
-        (await TestServices.ExecuteAsync(
+        (await ExecuteAsync(
             "update incidents.mt_events set correlation_id = 'made-up' where stream_id = @id and version = 2", ("id", id))).ShouldBe(1);
 
         var report = await IntegrityOfAsync(id);
