@@ -31,7 +31,7 @@ public sealed class TestClock
     /// <summary>Where every test clock starts: far from the wall clock, a plain working-day morning (09:00 in Beijing).</summary>
     public static readonly DateTimeOffset Start = new(2031, 3, 4, 1, 0, 0, TimeSpan.Zero);
 
-    private static readonly Dictionary<string, Type> Timers = new[] { typeof(SlaCheckDue), typeof(DrillStartDue), typeof(DrillInjectDue) }
+    private static readonly Dictionary<string, Type> Timers = new[] { typeof(SlaCheckDue), typeof(DrillStartDue), typeof(DrillInjectDue), typeof(Incidents.Api.Reports.SecurityNoticeDue) }
         .ToDictionary(t => t.ToMessageTypeName());
 
     private WebApplicationFactory<Program>? _host;
