@@ -42,9 +42,17 @@ public sealed class OutageReportTests(SlaFixture api)
         facts["responders"]![0]!["name"]!.GetValue<string>().ShouldBe("Zhao Lei");
         facts["stages"]!.AsArray().Select(s => s!["stage"]!.GetValue<string>()).ShouldContain("restore");
         facts["stages"]!.AsArray().First(s => s!["stage"]!.GetValue<string>() == "acknowledge")!["met"]!.GetValue<bool>().ShouldBeTrue();
-        // Tuesday 2031-03-04 09:00 in Beijing: due at the end of the second working day after, Thursday 2031-03-06.
-        draft["dueOn"]!.GetValue<string>().ShouldBe("2031-03-06");
-        draft["dueAt"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2031, 3, 6, 16, 0, 0, TimeSpan.Zero));
+        // Due at the end (Beijing midnight) of the second working day after the restore; 2031 has no official schedule yet,
+        // so its working days are Monday to Friday.
+        var due = DateOnly.FromDateTime(restoredAt.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        for (var counted = 0; counted < 2;)
+        {
+            due = due.AddDays(1);
+            counted += due.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0 : 1;
+        }
+
+        draft["dueOn"]!.GetValue<string>().ShouldBe(due.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture));
+        draft["dueAt"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)));
         draft["missingSections"]!.AsArray().Select(s => s!.GetValue<string>())
             .ShouldBe(["impact.description", "rootCause", "causeCategory", "actions"]);
 

@@ -37,6 +37,7 @@ public static class ReportClient
         var id = (await IncidentsClient.ReadJsonAsync(response))["id"]!.GetValue<Guid>();
         await desk.StepOkAsync(id, "acknowledge");
         await desk.StepOkAsync(id, "responders", new { responderId = "eng-07", name = responderName, team = "Cloud platform" });
+        await desk.StepOkAsync(id, "responders/eng-07/dispatch");
         await desk.StepOkAsync(id, "responders/eng-07/arrival");
         await desk.StepOkAsync(id, "restore", new { summary });
         return id;
