@@ -36,6 +36,7 @@ builder.Services.AddSingleton<IValidateOptions<Incidents.Api.Escalation.Escalati
 builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>();
 builder.Services.AddSingleton<Incidents.Api.Incidents.IncidentStep>();
 builder.Services.AddSingleton<Incidents.Api.Drills.DrillStep>();
+Incidents.Api.Reports.ReportsConfiguration.AddIncidentReports(builder);
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();

@@ -31,6 +31,7 @@ public static class PersistenceConfiguration
                 options.AddIncidentProjections(Kpis.KpiData.Zone(configuration));
                 options.AddDrillProjections();
                 options.AddKeyAssuranceProjections();
+                global::Incidents.Projections.Reports.ReportProjectionsRegistration.AddReportProjections(options);
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

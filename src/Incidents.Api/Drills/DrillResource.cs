@@ -75,11 +75,17 @@ public sealed record DrillResource(
     IReadOnlyList<DrillInjectResource> Injects,
     DrillLinks Links)
 {
+    /// <summary>The purchaser's last decision on the scorecard (confirmed or returned with a comment), if any.</summary>
+    public global::Incidents.Domain.Reports.ReviewDecision? ScorecardReview { get; init; }
+
     public static DrillResource From(DrillDetails d) => new(
         d.Id, d.Version, d.Title, d.Kind, d.Status, new DrillScenarioResource(d.Class, d.AffectedSystem, d.Script),
         d.PlannedStart, d.PlannedEnd, d.ExpectedDuration, d.Participants, d.Observers, d.Objectives, d.ScheduledBy, d.ScheduledAt,
         d.RescheduleCount, d.IncidentId, d.StartedAt, d.StartedBy, d.StartedByHand, d.CompletedAt, d.CompletedBy, d.ObjectivesMet,
         d.LessonsLearned, d.CancelledAt, d.CancellationReason, d.LastChangedAt, DrillInjectResource.From(d),
         new DrillLinks($"/api/v1/drills/{d.Id}", d.IncidentId is { } incident ? $"/api/v1/incidents/{incident}" : null,
-            $"/api/v1/drills/{d.Id}/scorecard"));
+            $"/api/v1/drills/{d.Id}/scorecard"))
+    {
+        ScorecardReview = d.State?.ScorecardReview,
+    };
 }

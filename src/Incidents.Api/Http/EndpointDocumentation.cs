@@ -13,6 +13,7 @@ public static class ApiTags
     public const string Kpis = "KPIs";
     public const string Integrity = "Integrity";
     public const string KeyAssurance = "Key assurance";
+    public const string Reports = "Reports";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -22,6 +23,7 @@ public static class ApiTags
         (Kpis, "Key performance indicators against the contract's targets, the monthly service report and its due dates."),
         (Integrity, "Verifying the tamper-evident hash chain of the stored events."),
         (KeyAssurance, "Key-assurance periods (重保): planning, the tighter policy in their window, resource adjustments and yearly compliance."),
+        (Reports, "Outage and security event reports (宕机报告, 安全事件分析报告) and the purchaser's confirmations of every document."),
     ];
 }
 
@@ -31,6 +33,8 @@ public static class PathParameters
     public const string IncidentId = "The incident's id (a UUID), as in its `id` and `Location`.";
     public const string DrillId = "The drill's id (a UUID), as in its `id` and `Location`.";
     public const string ResponderId = "The assigned responder's user id (the `sub` of their token), as in the incident's `responders`.";
+    public const string ReportId = "The report's id (a UUID), as in its `id` and `Location`.";
+    public const string ActionNumber = "The action's number in the report (1, 2, ...), as in its `actions`.";
     public const string Month = "A month in the service's time zone, yyyy-MM (e.g. 2026-11).";
 }
 

@@ -55,6 +55,11 @@ public static class IncidentStream
             await bus.PublishAsync(message);
         }
 
+        foreach (var restored in events.OfType<global::Incidents.Domain.Incidents.ServiceRestored>())
+        {
+            await bus.PublishAsync(new IncidentServiceRestored(id, after!.Class, after.IsDrill, restored.At));
+        }
+
         if (tick is not null)
         {
             if (tick.NextCheckAt is { } next)

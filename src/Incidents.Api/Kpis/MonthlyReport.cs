@@ -47,7 +47,11 @@ public sealed record MonthlyReport(
     IReadOnlyList<ReportTarget> Targets,
     IReadOnlyList<ReportOutage> Outages,
     IReadOnlyList<ReportBreach> Breaches,
-    IReadOnlyList<ReportDrill> Drills);
+    IReadOnlyList<ReportDrill> Drills)
+{
+    /// <summary>Outage and security reports opened in the month, with their status and late flag (issue #13).</summary>
+    public IReadOnlyList<Reports.Reading.ReportSummary> IncidentReports { get; init; } = [];
+}
 
 /// <summary>A month's report due date and whether (and when) it was issued.</summary>
 /// <summary><see cref="Overdue"/>: not issued and the due date has passed (in the service's time zone).</summary>
@@ -257,8 +261,9 @@ public static class MonthlyReportEndpoints
         var due = WorkingDayCalendar.Official.ReportDue(request.Period.FirstDay.Year, request.Period.FirstDay.Month);
         var issues = (await IssuesAsync(session, request.Period.Name, http.RequestAborted))
             .Select(i => new ReportIssue(i.At, i.By.Name, i.OnTime, i.Position, i.AsOf)).ToList();
-        return (new MonthlyReport(request.Period.Name, zone.Id, due.DueDate, due.Provisional, issues, view, targets, outages, breaches, drills),
-            null);
+        var incidentReports = await Reports.Reading.ReportQueries.OpenedInAsync(session, view.From, view.To, view.AsOf, http.RequestAborted);
+        return (new MonthlyReport(request.Period.Name, zone.Id, due.DueDate, due.Provisional, issues, view, targets, outages, breaches, drills)
+            { IncidentReports = incidentReports }, null);
     }
 
     private static string Minutes(TimeSpan span) => span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min";

@@ -63,7 +63,7 @@ public static class MonthlyReportHtml
                 .Append("</td><td>").Append(Time(d.ReportedAt)).Append("</td></tr>");
         }
 
-        return html.Append("</table></body></html>").ToString();
+        return html.Append("</table>").Append(Reports.Printing.MonthlyReportsSection.Html(r.IncidentReports)).Append("</body></html>").ToString();
     }
 
     /// <summary>A bar chart as inline SVG, one labelled bar per value.</summary>

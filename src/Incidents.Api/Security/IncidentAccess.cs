@@ -21,7 +21,7 @@ public enum ResponderScope
 /// </summary>
 public static class IncidentAccess
 {
-    private static readonly string[] SeeAllIncidents = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin];
+    private static readonly string[] SeeAllIncidents = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin, Roles.Purchaser];
 
     public static IResult Forbidden(HttpContext http, string detail) => Problems.Result(Problems.Create(http,
         StatusCodes.Status403Forbidden, "auth.forbidden", "Not allowed for your role", detail));

@@ -18,7 +18,14 @@ public static class Roles
     /// <summary>Configures the system (policies, recipients, chains, calendars); reads incidents, does not work them.</summary>
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin];
+    /// <summary>
+    /// The purchaser (采购人, issue #13): reads what a supervisor reads, and is the only role that confirms or returns the
+    /// documents the contract asks it to check (monthly reports, outage and security reports, drill scorecards) and
+    /// approves grants (docs/security.md).
+    /// </summary>
+    public const string Purchaser = "purchaser";
+
+    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin, Purchaser];
 }
 
 /// <summary>The authorization policies endpoints name in <c>[Authorize(Policy = ...)]</c>.</summary>
@@ -59,21 +66,39 @@ public static class Policies
 
     /// <summary>Raise resource adjustments during an active key-assurance period and record them done.</summary>
     public const string AdjustResources = "assurance.adjust";
+    /// <summary>Read outage and security reports (the engineers who write them, and everyone who reads like a supervisor).</summary>
+    public const string ReadReports = "reports.read";
+
+    /// <summary>Write outage and security reports: mark a security event, complete sections and actions, submit, record notices.</summary>
+    public const string WriteReports = "reports.write";
+
+    /// <summary>Confirm or return a document (monthly report, outage/security report, drill scorecard): the purchaser only.</summary>
+    public const string ReviewDocuments = "documents.review";
+
+    /// <summary>
+    /// Approve grants of rights (role grants, integration keys): the purchaser only, who keeps the highest administrative
+    /// right (contract 4.1 item 2). No endpoint grants rights yet; any that does must name this policy.
+    /// </summary>
+    public const string ApproveGrants = "grants.approve";
 
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
-        [ReadIncidents] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
+        [ReadIncidents] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [ReportIncidents] = [Roles.Hotline, Roles.DrillCoordinator],
         [WorkIncidents] = [Roles.Hotline, Roles.Responder],
         [RunIncidents] = [Roles.Hotline],
-        [VerifyIntegrity] = [Roles.Supervisor, Roles.Admin],
+        [VerifyIntegrity] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [ManageDrills] = [Roles.DrillCoordinator],
-        [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
-        [ReadKpis] = [Roles.Supervisor, Roles.Admin],
+        [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [ReadKpis] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [IssueReports] = [Roles.Admin],
         [PlanKeyAssurance] = [Roles.Admin],
-        [ReadKeyAssurance] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
+        [ReadKeyAssurance] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [AdjustResources] = [Roles.Hotline, Roles.Responder],
+        [ReadReports] = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [WriteReports] = [Roles.Hotline, Roles.Responder],
+        [ReviewDocuments] = [Roles.Purchaser],
+        [ApproveGrants] = [Roles.Purchaser],
     };
 }

@@ -17,6 +17,9 @@ public sealed record Drill(
 {
     public DrillWindow Window => new(Id, Scenario.AffectedSystem, PlannedStart, ExpectedDuration);
 
+    /// <summary>The purchaser's last decision on the scorecard (issue #13), if any.</summary>
+    public Reports.ReviewDecision? ScorecardReview { get; init; }
+
     public static Drill? Evolve(Drill? state, object @event) => (state, @event) switch
     {
         (_, DrillScheduled e) => new Drill(e.DrillId, DrillStatus.Scheduled, e.Title, e.Kind, e.Scenario, e.PlannedStart,
@@ -27,6 +30,8 @@ public sealed record Drill(
         (var s, DrillInjectApplied e) => s with { InjectsRecorded = new HashSet<int>(s.InjectsRecorded) { e.Index } },
         (var s, DrillCompleted) => s with { Status = DrillStatus.Completed },
         (var s, DrillCancelled) => s with { Status = DrillStatus.Cancelled },
+        (var s, Reports.DrillScorecardConfirmed e) => s with { ScorecardReview = new Reports.ReviewDecision(true, e.Comment, e.By, e.At) },
+        (var s, Reports.DrillScorecardReturned e) => s with { ScorecardReview = new Reports.ReviewDecision(false, e.Comment, e.By, e.At) },
         (var s, _) => s,
     };
 

@@ -63,5 +63,6 @@ public sealed record DrillCancelled(Guid DrillId, string Reason, Actor By, DateT
 public static class DrillEventTypes
 {
     public static readonly Type[] All =
-        [typeof(DrillScheduled), typeof(DrillRescheduled), typeof(DrillStarted), typeof(DrillInjectApplied), typeof(DrillCompleted), typeof(DrillCancelled)];
+        [typeof(DrillScheduled), typeof(DrillRescheduled), typeof(DrillStarted), typeof(DrillInjectApplied), typeof(DrillCompleted), typeof(DrillCancelled),
+         typeof(Reports.DrillScorecardConfirmed), typeof(Reports.DrillScorecardReturned)];
 }

@@ -35,7 +35,7 @@ public sealed class TestClock
         {
             typeof(SlaCheckDue), typeof(DrillStartDue), typeof(DrillInjectDue),
             typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowOpens), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowCloses),
-             typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDue),
+            typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDue), typeof(Incidents.Api.Reports.SecurityNoticeDue),
         }
         .ToDictionary(t => t.ToMessageTypeName());
 

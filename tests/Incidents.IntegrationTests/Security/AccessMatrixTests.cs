@@ -20,13 +20,16 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private const string Drills = "drill-coordinator";
     private const string Supervisor = "supervisor";
     private const string Admin = "admin";
+    private const string Purchaser = "purchaser";
 
-    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin];
-    private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin];
+    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin, Purchaser];
+    private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin, Purchaser];
     private static readonly string[] Workers = [Hotline, Responder];
     private static readonly string[] Desk = [Hotline];
-    private static readonly string[] Auditors = [Supervisor, Admin];
-    private static readonly string[] DrillReaders = [Drills, Supervisor, Admin];
+    private static readonly string[] Auditors = [Supervisor, Admin, Purchaser];
+    private static readonly string[] DrillReaders = [Drills, Supervisor, Admin, Purchaser];
+    private static readonly string[] ReportReaders = [Hotline, Responder, Supervisor, Admin, Purchaser];
+    private static readonly string[] OnlyPurchaser = [Purchaser];
     private static readonly string[] Coordinators = [Drills];
 
     /// <summary>Who gets past authorization on each endpoint (mirrors the table in docs/security.md).</summary>
@@ -88,6 +91,23 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/assurance-periods/{id}/cancel"] = [Admin],
         ["POST /api/v1/assurance-periods/{id}/resource-adjustments"] = Workers,
         ["POST /api/v1/resource-adjustments/{id}/complete"] = Workers,
+        ["POST /api/v1/reports/monthly/{month}/confirm"] = OnlyPurchaser,
+        ["POST /api/v1/reports/monthly/{month}/return"] = OnlyPurchaser,
+        ["POST /api/v1/drills/{id}/scorecard/confirm"] = OnlyPurchaser,
+        ["POST /api/v1/drills/{id}/scorecard/return"] = OnlyPurchaser,
+        ["GET /api/v1/reports"] = ReportReaders,
+        ["GET /api/v1/reports/{id}"] = ReportReaders,
+        ["GET /api/v1/reports/{id}.html"] = ReportReaders,
+        ["GET /api/v1/reports/{id}.md"] = ReportReaders,
+        ["POST /api/v1/incidents/{id}/security-event"] = Workers,
+        ["POST /api/v1/reports/{id}/sections"] = Workers,
+        ["POST /api/v1/reports/{id}/actions"] = Workers,
+        ["POST /api/v1/reports/{id}/actions/{number}/done"] = Workers,
+        ["POST /api/v1/reports/{id}/submit"] = Workers,
+        ["POST /api/v1/reports/{id}/containment"] = Workers,
+        ["POST /api/v1/reports/{id}/notices"] = Workers,
+        ["POST /api/v1/reports/{id}/accept"] = OnlyPurchaser,
+        ["POST /api/v1/reports/{id}/return"] = OnlyPurchaser,
     };
 
     [Fact]
@@ -113,13 +133,14 @@ public sealed class AccessMatrixTests(ApiFixture api)
             [Drills] = api.Client("drill-01", "Sun Yu", Drills),
             [Supervisor] = api.Client("sup-01", "Liu Yang", Supervisor),
             [Admin] = api.Client("admin-01", "Ma Lin", Admin),
+            [Purchaser] = api.Client("buyer-01", "Wang Min", Purchaser),
         };
 
         var wrong = new List<string>();
         foreach (var (endpoint, allowed) in Matrix)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
-            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
+            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{number}", "1")
                 .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
@@ -147,6 +168,29 @@ public sealed class AccessMatrixTests(ApiFixture api)
         }
 
         wrong.ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// The purchaser keeps the highest administrative right (contract 4.1 item 2): every endpoint that confirms, returns or
+    /// approves names a policy that admits the purchaser and nobody else.
+    /// </summary>
+    [Fact]
+    public void only_the_purchaser_confirms_returns_and_approves_grants()
+    {
+        Incidents.Api.Security.Policies.RolesOf[Incidents.Api.Security.Policies.ReviewDocuments].ShouldBe([Purchaser]);
+        Incidents.Api.Security.Policies.RolesOf[Incidents.Api.Security.Policies.ApproveGrants].ShouldBe([Purchaser]);
+        var deciding = api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.EndsWith("/confirm") || e.RoutePattern.RawText!.EndsWith("/accept")
+                || e.RoutePattern.RawText!.EndsWith("/return") || e.RoutePattern.RawText!.EndsWith("/approve"))
+            .ToList();
+        deciding.Count.ShouldBeGreaterThanOrEqualTo(6);
+        foreach (var endpoint in deciding)
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
+            policies.ShouldAllBe(p => p == Incidents.Api.Security.Policies.ReviewDocuments || p == Incidents.Api.Security.Policies.ApproveGrants,
+                endpoint.RoutePattern.RawText);
+            Matrix[$"POST {endpoint.RoutePattern.RawText}"].ShouldBe(OnlyPurchaser);
+        }
     }
 
     private List<string> MappedEndpoints() =>

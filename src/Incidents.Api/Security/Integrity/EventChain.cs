@@ -165,7 +165,7 @@ public sealed class EventChainListener : DocumentSessionListenerBase
             throw new InvalidOperationException($"Events appended to incident {incident.Id} without their chain links: append through IncidentStream.");
         }
 
-        // Streams whose writer linked the events itself (incidents, drills) keep their head in their own document.
+        // Streams whose writer linked the events itself (incidents, drills, reports) keep their head in their own document.
         var others = streams.Where(s => !IsLinked(s)).ToList();
         if (others.Count > 0)
         {
