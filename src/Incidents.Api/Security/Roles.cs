@@ -18,7 +18,10 @@ public static class Roles
     /// <summary>Configures the system (policies, recipients, chains, calendars); reads incidents, does not work them.</summary>
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin];
+    /// <summary>Keeps the duty rosters (rotations, overrides, swaps); reads people and who is on duty (issue #11).</summary>
+    public const string DutyManager = "duty-manager";
+
+    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin, DutyManager];
 }
 
 /// <summary>The authorization policies endpoints name in <c>[Authorize(Policy = ...)]</c>.</summary>
@@ -51,6 +54,15 @@ public static class Policies
     /// <summary>Issue the monthly service report (an event; on time or late against its due date).</summary>
     public const string IssueReports = "reports.issue";
 
+    /// <summary>Register, change, deactivate people of the directory (issue #11).</summary>
+    public const string ManagePeople = "people.manage";
+
+    /// <summary>Create and change rosters: schedules, overrides, swaps (issue #11).</summary>
+    public const string ManageRosters = "rosters.manage";
+
+    /// <summary>Read people, rosters, shifts, calendars and who is on duty: everyone authenticated (issue #11).</summary>
+    public const string ReadOnCall = "oncall.read";
+
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
@@ -63,5 +75,8 @@ public static class Policies
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
         [ReadKpis] = [Roles.Supervisor, Roles.Admin],
         [IssueReports] = [Roles.Admin],
+        [ManagePeople] = [Roles.Admin],
+        [ManageRosters] = [Roles.Admin, Roles.DutyManager],
+        [ReadOnCall] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.DutyManager],
     };
 }

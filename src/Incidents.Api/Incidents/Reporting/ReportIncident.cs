@@ -134,7 +134,7 @@ public static class ReportIncidentEndpoint
             request.DrillId,
             policies.Current,
             actor,
-            escalation.Current.For(request.Class!.Value));
+            (await escalation.WithDutyAsync(session, ct)).For(request.Class!.Value));
 
         var now = clock.GetUtcNow();
         var decision = IncidentDecider.Decide(command, null, now);
