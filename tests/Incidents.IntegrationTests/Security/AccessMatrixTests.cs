@@ -20,8 +20,11 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private const string Drills = "drill-coordinator";
     private const string Supervisor = "supervisor";
     private const string Admin = "admin";
+    private const string DutyManager = "duty-manager";
 
-    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin];
+    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin, DutyManager];
+    private static readonly string[] OnCallReaders = [Hotline, Responder, Drills, Supervisor, Admin, DutyManager];
+    private static readonly string[] RosterKeepers = [Admin, DutyManager];
     private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin];
     private static readonly string[] Workers = [Hotline, Responder];
     private static readonly string[] Desk = [Hotline];
@@ -79,6 +82,23 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /api/v1/reports/monthly/{month}.html"] = Auditors,
         ["GET /api/v1/reports/due-dates"] = Auditors,
         ["POST /api/v1/reports/monthly/{month}/issue"] = [Admin],
+        ["GET /api/v1/people"] = OnCallReaders,
+        ["GET /api/v1/people/{personId}"] = OnCallReaders,
+        ["GET /api/v1/people/{personId}/calendar.ics"] = OnCallReaders,
+        ["POST /api/v1/people"] = [Admin],
+        ["PUT /api/v1/people/{personId}"] = [Admin],
+        ["POST /api/v1/people/{personId}/deactivation"] = [Admin],
+        ["POST /api/v1/people/{personId}/reactivation"] = [Admin],
+        ["GET /api/v1/rosters"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}/shifts"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}/calendar.ics"] = OnCallReaders,
+        ["GET /api/v1/on-call"] = OnCallReaders,
+        ["POST /api/v1/rosters"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/schedule-changes"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/overrides"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/swaps"] = RosterKeepers,
+        ["DELETE /api/v1/rosters/{id}/overrides/{overrideId}"] = RosterKeepers,
     };
 
     [Fact]
@@ -104,18 +124,20 @@ public sealed class AccessMatrixTests(ApiFixture api)
             [Drills] = api.Client("drill-01", "Sun Yu", Drills),
             [Supervisor] = api.Client("sup-01", "Liu Yang", Supervisor),
             [Admin] = api.Client("admin-01", "Ma Lin", Admin),
+            [DutyManager] = api.Client("duty-01", "Gao Min", DutyManager),
         };
 
         var wrong = new List<string>();
         foreach (var (endpoint, allowed) in Matrix)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
-            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
+            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{personId}", "eng-07")
+                .Replace("{overrideId}", Guid.NewGuid().ToString())
                 .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
-                if (method == "POST")
+                if (method is "POST" or "PUT")
                 {
                     request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
                 }

@@ -21,7 +21,7 @@ public static class ChangePersonEndpoint
     public static async Task<IResult> Put([Description(PathParameters.PersonId)] string personId, PersonRequest? request, HttpContext http,
         IDocumentSession session, TimeProvider clock)
     {
-        if (RequestValidation.Check(http, new PersonRequestValidator(registering: false), request) is { } invalid)
+        if (RequestValidation.Check(http, new ChangePersonValidator(), request) is { } invalid)
         {
             return invalid;
         }

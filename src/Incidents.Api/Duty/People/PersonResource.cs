@@ -72,11 +72,17 @@ public sealed record PersonRequest(string? Id, string? Name, string? Team, List<
     public IReadOnlyList<string> CleanRoles() => (Roles ?? []).Select(r => r.Trim()).Distinct().ToList();
 }
 
-public sealed class PersonRequestValidator : AbstractValidator<PersonRequest>
+/// <summary>Registration: the entry and its id.</summary>
+public sealed class RegisterPersonValidator() : PersonRequestValidator(registering: true);
+
+/// <summary>A change: the entry (the id is the route's).</summary>
+public sealed class ChangePersonValidator() : PersonRequestValidator(registering: false);
+
+public abstract class PersonRequestValidator : AbstractValidator<PersonRequest>
 {
     public const string RolePattern = "^[a-z][a-z0-9-]{1,49}$";
 
-    public PersonRequestValidator(bool registering)
+    protected PersonRequestValidator(bool registering)
     {
         if (registering)
         {

@@ -28,7 +28,7 @@ public static class RegisterPersonEndpoint
             return RequestActor.Missing(http);
         }
 
-        if (RequestValidation.Check(http, new PersonRequestValidator(registering: true), request) is { } invalid)
+        if (RequestValidation.Check(http, new RegisterPersonValidator(), request) is { } invalid)
         {
             return invalid;
         }
