@@ -14,12 +14,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: $0 ROLE USER-ID \"Display Name\" [TEAM]   (ROLE: hotline|responder|drill-coordinator|supervisor|admin|purchaser)" >&2; exit 2; }
+usage() { echo "usage: $0 ROLE USER-ID \"Display Name\" [TEAM]   (ROLE: hotline|responder|drill-coordinator|supervisor|admin|purchaser|duty-manager)" >&2; exit 2; }
 [[ $# -ge 3 && $# -le 4 ]] || usage
 ROLES="$1"; USER_ID="$2"; NAME="$3"; TEAM="${4:-}"
 
 for role in ${ROLES//,/ }; do
-  case "$role" in hotline|responder|drill-coordinator|supervisor|admin|purchaser) ;; *) echo "unknown role '$role'" >&2; usage ;; esac
+  case "$role" in hotline|responder|drill-coordinator|supervisor|admin|purchaser|duty-manager) ;; *) echo "unknown role '$role'" >&2; usage ;; esac
 done
 # Plain text only, so the claims need no JSON escaping.
 [[ "$USER_ID" =~ ^[A-Za-z0-9._@-]{1,100}$ ]] || { echo "USER-ID: letters, digits and . _ @ - only (at most 100)" >&2; exit 2; }

@@ -89,7 +89,8 @@ public sealed record NotificationAttempted(
     DateTimeOffset AttemptedAt);
 
 /// <summary>
-/// An escalation level was raised: page <c>Recipients</c> (keys of the worker's recipient directory). <c>Reason</c> is
+/// An escalation level was raised: page <c>Paged</c> (the people on duty, with their channels) and <c>Recipients</c>
+/// (keys of the worker's configured recipient directory the people directory does not know). <c>Reason</c> is
 /// opened, not-acknowledged or sla-breached (then <c>BreachedStage</c> says which); <c>Round</c> counts the runs of the
 /// chain; <c>NextAt</c> is when the next level falls due without an acknowledgement (null: the chain is exhausted).
 /// </summary>
@@ -107,7 +108,25 @@ public sealed record IncidentEscalated(
     string? BreachedStage,
     DateTimeOffset RaisedAt,
     DateTimeOffset? NextAt,
-    long StreamVersion);
+    long StreamVersion,
+    IReadOnlyList<PagedRecipient>? Paged = null);
+
+/// <summary>
+/// A person the level found on duty (people directory, rosters; docs/oncall.md): page them on these channels.
+/// <c>Reason</c>: rotation, holiday, override, swap or directory; <c>Target</c> the level's role or roster that found them.
+/// </summary>
+public sealed record PagedRecipient(
+    string PersonId,
+    string Name,
+    string Target,
+    string Reason,
+    Guid? RosterId,
+    string? RosterName,
+    string? Mobile,
+    string? Email,
+    string? WeCom,
+    string? DingTalk,
+    string? Feishu);
 
 /// <summary>
 /// What a notification is about, as receipts (<see cref="NotificationAttempted.Trigger"/>) and the worker's rules name

@@ -13,7 +13,8 @@ public sealed record Notice(
     bool IsDrill,
     string ClockState,
     DateTimeOffset At,
-    IReadOnlyList<string>? Recipients = null)
+    IReadOnlyList<string>? Recipients = null,
+    IReadOnlyList<PagedRecipient>? Paged = null)
 {
 
     /// <summary>The key a delivery is remembered by: the same change to the same person on the same channel is sent once.</summary>
@@ -32,7 +33,7 @@ public sealed record Notice(
     public static Notice From(IncidentEscalated m) =>
         new(m.IncidentId, NotificationTriggers.Escalated, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
             $"escalated:L{m.Level}{(m.Round > 1 ? $"/R{m.Round}" : "")}:{m.LevelName}:{m.Reason}{(m.BreachedStage is { } s ? $":{s}" : "")}",
-            m.RaisedAt, m.Recipients);
+            m.RaisedAt, m.Recipients, m.Paged);
 
     public static Notice From(IncidentSlaWarning m) =>
         new(m.IncidentId, NotificationTriggers.SlaWarning, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,

@@ -16,6 +16,11 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
     public IEnumerable<Delivery> Plan(Notice notice)
     {
         var settings = options.Value;
+        foreach (var delivery in DirectoryRecipients.Plan(notice, settings))
+        {
+            yield return delivery;
+        }
+
         var keys = (notice.Recipients ?? []).Concat(settings.Rules
             .Where(r => r.On == notice.Trigger && (r.Classes.Count == 0 || r.Classes.Contains(notice.Class))
                         && (r.Systems.Count == 0 || r.Systems.Contains(notice.AffectedSystem)))

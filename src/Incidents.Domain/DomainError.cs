@@ -14,7 +14,11 @@ public enum DomainErrorKind
 }
 
 /// <summary>A business rejection: a stable machine-readable code, a short title and a human explanation.</summary>
-public sealed record DomainError(string Code, string Title, string Detail, DomainErrorKind Kind = DomainErrorKind.Conflict);
+public sealed record DomainError(string Code, string Title, string Detail, DomainErrorKind Kind = DomainErrorKind.Conflict)
+{
+    /// <summary>The request field the refusal is about (JSON path, <c>layers[0].handOff</c>), when there is one.</summary>
+    public string? Field { get; init; }
+}
 
 /// <summary>The outcome of a decider: either the new events to append, or the reason the command was refused.</summary>
 public sealed class Decision

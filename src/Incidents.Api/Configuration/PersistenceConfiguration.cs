@@ -2,6 +2,7 @@ using Incidents.Api.Incidents.Reporting;
 using Incidents.Api.Security.Integrity;
 using Incidents.Projections;
 using Incidents.Projections.Assurance;
+using Incidents.Projections.Duty;
 using JasperFx;
 using Marten;
 using Weasel.Core;
@@ -32,6 +33,7 @@ public static class PersistenceConfiguration
                 options.AddDrillProjections();
                 options.AddKeyAssuranceProjections();
                 global::Incidents.Projections.Reports.ReportProjectionsRegistration.AddReportProjections(options);
+                options.AddDutyProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

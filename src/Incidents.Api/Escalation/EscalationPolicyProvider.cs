@@ -9,6 +9,21 @@ namespace Incidents.Api.Escalation;
 public sealed class EscalationPolicyProvider(IOptions<EscalationPolicyOptions> options)
 {
     public EscalationPolicy Current { get; } = options.Value.ToPolicy();
+
+    /// <summary>
+    /// The chains with the people directory and the rosters as they are now, so that each level raised names who is on
+    /// duty at that instant (docs/oncall.md). An empty directory leaves the targets as the worker's configured keys.
+    /// </summary>
+    public async Task<EscalationPolicy> WithDutyAsync(Marten.IQuerySession session, CancellationToken ct)
+    {
+        if (Current.Chains.Count == 0)
+        {
+            return Current;
+        }
+
+        var directory = await Duty.DutyStream.DirectoryAsync(session, ct);
+        return directory.IsEmpty ? Current : Current with { Duty = directory };
+    }
 }
 
 public sealed class EscalationLevelOptions

@@ -14,6 +14,7 @@ public static class ApiTags
     public const string Integrity = "Integrity";
     public const string KeyAssurance = "Key assurance";
     public const string Reports = "Reports";
+    public const string OnCall = "On call";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -24,6 +25,7 @@ public static class ApiTags
         (Integrity, "Verifying the tamper-evident hash chain of the stored events."),
         (KeyAssurance, "Key-assurance periods (重保): planning, the tighter policy in their window, resource adjustments and yearly compliance."),
         (Reports, "Outage and security event reports (宕机报告, 安全事件分析报告) and the purchaser's confirmations of every document."),
+        (OnCall, "The people directory, duty rosters (rotations, holiday layer, overrides, swaps), who is on duty and calendar feeds."),
     ];
 }
 
@@ -35,6 +37,8 @@ public static class PathParameters
     public const string ResponderId = "The assigned responder's user id (the `sub` of their token), as in the incident's `responders`.";
     public const string ReportId = "The report's id (a UUID), as in its `id` and `Location`.";
     public const string ActionNumber = "The action's number in the report (1, 2, ...), as in its `actions`.";
+    public const string PersonId = "The person's id: the `sub` of their token, as in the directory's `id`.";
+    public const string RosterId = "The roster's id (a UUID), as in its `id` and `Location`.";
     public const string Month = "A month in the service's time zone, yyyy-MM (e.g. 2026-11).";
 }
 

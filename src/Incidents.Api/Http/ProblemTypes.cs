@@ -42,7 +42,8 @@ public static class Problems
         TypedResults.Json<object>(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType, problem.Status);
 
     public static IResult From(HttpContext http, DomainError error) =>
-        Result(Create(http, StatusFor(error.Kind), error.Code, error.Title, error.Detail));
+        Result(Create(http, StatusFor(error.Kind), error.Code, error.Title, error.Detail,
+            error.Field is { } field ? new Dictionary<string, string[]> { [field] = [error.Detail] } : null));
 
     public static IResult Validation(HttpContext http, IDictionary<string, string[]> errors) =>
         Result(Create(http, StatusCodes.Status400BadRequest, "request.invalid", "The request is invalid",

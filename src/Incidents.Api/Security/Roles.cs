@@ -25,7 +25,10 @@ public static class Roles
     /// </summary>
     public const string Purchaser = "purchaser";
 
-    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin, Purchaser];
+    /// <summary>Keeps the duty rosters (rotations, overrides, swaps); reads people and who is on duty (issue #11).</summary>
+    public const string DutyManager = "duty-manager";
+
+    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin, Purchaser, DutyManager];
 }
 
 /// <summary>The authorization policies endpoints name in <c>[Authorize(Policy = ...)]</c>.</summary>
@@ -80,6 +83,14 @@ public static class Policies
     /// right (contract 4.1 item 2). No endpoint grants rights yet; any that does must name this policy.
     /// </summary>
     public const string ApproveGrants = "grants.approve";
+    /// <summary>Register, change, deactivate people of the directory (issue #11).</summary>
+    public const string ManagePeople = "people.manage";
+
+    /// <summary>Create and change rosters: schedules, overrides, swaps (issue #11).</summary>
+    public const string ManageRosters = "rosters.manage";
+
+    /// <summary>Read people, rosters, shifts, calendars and who is on duty: everyone authenticated (issue #11).</summary>
+    public const string ReadOnCall = "oncall.read";
 
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
@@ -100,5 +111,8 @@ public static class Policies
         [WriteReports] = [Roles.Hotline, Roles.Responder],
         [ReviewDocuments] = [Roles.Purchaser],
         [ApproveGrants] = [Roles.Purchaser],
+        [ManagePeople] = [Roles.Admin],
+        [ManageRosters] = [Roles.Admin, Roles.DutyManager],
+        [ReadOnCall] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser, Roles.DutyManager],
     };
 }

@@ -48,6 +48,9 @@ public sealed class WorkingDayCalendar
 
     public bool HasSchedule(int year) => years.ContainsKey(year);
 
+    /// <summary>Whether the day is one of the State Council's public holidays (weekend days inside a holiday run included).</summary>
+    public bool IsHoliday(DateOnly day) => holidays.Contains(day);
+
     public bool IsWorkingDay(DateOnly day)
     {
         if (!years.ContainsKey(day.Year))

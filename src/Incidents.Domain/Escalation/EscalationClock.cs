@@ -18,7 +18,8 @@ public sealed record EscalationState(
     DateTimeOffset? LastRaisedAt,
     DateTimeOffset? NextAt,
     SlaStage? PendingBreach,
-    DateTimeOffset? PendingBreachAt)
+    DateTimeOffset? PendingBreachAt,
+    string? LastGap = null)
 {
     public bool IsStopped => StoppedBy is not null;
 
@@ -74,6 +75,9 @@ public static class EscalationClock
             NextAt = e.NextAt,
             PendingBreach = s.PendingBreachAt <= e.At ? null : s.PendingBreach,
             PendingBreachAt = s.PendingBreachAt <= e.At ? null : s.PendingBreachAt,
+            LastGap = e.Gaps is { Count: > 0 } gaps
+                ? $"level {e.Level} at {e.At:O}: " + string.Join("; ", gaps.Select(g => $"{g.Target}: {g.Why}"))
+                : s.LastGap,
         },
         (var s, _) => s,
     };
@@ -162,7 +166,15 @@ public static class EscalationClock
     {
         var definition = chain.Levels[level - 1];
         var hasMore = level < chain.Levels.Count || round <= chain.Repeats;
-        return new EscalationLevelRaised(state.IncidentId, level, round, definition.Name, definition.Recipients, reason, stage,
-            hasMore ? at + definition.Wait : null, Actor.System, at);
+        if (chain.Duty?.Resolve(definition.Recipients, at) is not { } targets)
+        {
+            return new EscalationLevelRaised(state.IncidentId, level, round, definition.Name, definition.Recipients, reason, stage,
+                hasMore ? at + definition.Wait : null, Actor.System, at);
+        }
+
+        // A level with nobody on duty waits for nobody: the next level falls due at the same instant.
+        return new EscalationLevelRaised(state.IncidentId, level, round, definition.Name, targets.Recipients, reason, stage,
+            hasMore ? (targets.Nobody ? at : at + definition.Wait) : null, Actor.System, at, targets.Paged,
+            targets.Gaps.Count > 0 ? targets.Gaps : null);
     }
 }

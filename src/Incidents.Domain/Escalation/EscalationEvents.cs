@@ -20,6 +20,9 @@ public enum EscalationReason
 /// An escalation level was raised: <see cref="Recipients"/> are to be paged. <see cref="At"/> is when it fell due (the
 /// wait's end, or the breach), even when it was recorded later. <see cref="NextAt"/> is when the next level falls due if
 /// nobody acknowledges (null: the chain is exhausted). <see cref="Round"/> counts the runs of the chain (1 = first).
+/// With the people directory in use, <see cref="Paged"/> names who was on duty at <see cref="At"/> and why, and
+/// <see cref="Gaps"/> the targets that found nobody (the next level then falls due at once); <see cref="Recipients"/>
+/// then holds only the keys left for the worker's configured directory. Both are absent on older events.
 /// </summary>
 public sealed record EscalationLevelRaised(
     Guid IncidentId,
@@ -31,4 +34,8 @@ public sealed record EscalationLevelRaised(
     SlaStage? BreachedStage,
     DateTimeOffset? NextAt,
     Actor By,
-    DateTimeOffset At) : IIncidentNotice;
+    DateTimeOffset At,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<global::Incidents.Domain.Duty.OnCall.PagedPerson>? Paged = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<global::Incidents.Domain.Duty.OnCall.DutyGap>? Gaps = null) : IIncidentNotice;

@@ -13,7 +13,11 @@ public sealed record EscalationLevel(string Name, IReadOnlyList<string> Recipien
 /// The chain for one incident class: ordered levels and how many times the whole chain runs again from level 1 when
 /// nobody acknowledges (PagerDuty's "repeat this policy N times").
 /// </summary>
-public sealed record EscalationChain(IncidentClass Class, IReadOnlyList<EscalationLevel> Levels, int Repeats);
+public sealed record EscalationChain(IncidentClass Class, IReadOnlyList<EscalationLevel> Levels, int Repeats)
+{
+    /// <summary>Who is on duty (people directory and rosters) when a level is raised; null: recipients are worker keys as configured.</summary>
+    public global::Incidents.Domain.Duty.OnCall.IDutyResolver? Duty { get; init; }
+}
 
 /// <summary>
 /// Escalation chains per incident class. A class without a chain is not escalated (its notifications still follow the
@@ -55,8 +59,16 @@ public sealed record EscalationPolicy(IReadOnlyList<EscalationChain> Chains)
         ], 2),
     ]);
 
+    /// <summary>
+    /// Resolves each raised level's targets (roles, rosters) to the people on duty at that instant (docs/oncall.md); null
+    /// keeps the targets as keys of the worker's configured directory.
+    /// </summary>
+    public global::Incidents.Domain.Duty.OnCall.IDutyResolver? Duty { get; init; }
+
     public EscalationChain? For(IncidentClass incidentClass) =>
-        Chains.FirstOrDefault(c => c.Class == incidentClass) is { Levels.Count: > 0 } chain ? chain : null;
+        Chains.FirstOrDefault(c => c.Class == incidentClass) is { Levels.Count: > 0 } chain
+            ? Duty is null ? chain : chain with { Duty = Duty }
+            : null;
 
     /// <summary>Everything wrong with this policy, in words an operator can act on; empty when it is sound.</summary>
     public IReadOnlyList<string> Problems()

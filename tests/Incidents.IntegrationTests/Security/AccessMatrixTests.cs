@@ -22,7 +22,11 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private const string Admin = "admin";
     private const string Purchaser = "purchaser";
 
-    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin, Purchaser];
+    private const string DutyManager = "duty-manager";
+
+    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin, Purchaser, DutyManager];
+    private static readonly string[] OnCallReaders = [Hotline, Responder, Drills, Supervisor, Admin, Purchaser, DutyManager];
+    private static readonly string[] RosterKeepers = [Admin, DutyManager];
     private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin, Purchaser];
     private static readonly string[] Workers = [Hotline, Responder];
     private static readonly string[] Desk = [Hotline];
@@ -108,6 +112,23 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/reports/{id}/notices"] = Workers,
         ["POST /api/v1/reports/{id}/accept"] = OnlyPurchaser,
         ["POST /api/v1/reports/{id}/return"] = OnlyPurchaser,
+        ["GET /api/v1/people"] = OnCallReaders,
+        ["GET /api/v1/people/{personId}"] = OnCallReaders,
+        ["GET /api/v1/people/{personId}/calendar.ics"] = OnCallReaders,
+        ["POST /api/v1/people"] = [Admin],
+        ["PUT /api/v1/people/{personId}"] = [Admin],
+        ["POST /api/v1/people/{personId}/deactivation"] = [Admin],
+        ["POST /api/v1/people/{personId}/reactivation"] = [Admin],
+        ["GET /api/v1/rosters"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}/shifts"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}/calendar.ics"] = OnCallReaders,
+        ["GET /api/v1/on-call"] = OnCallReaders,
+        ["POST /api/v1/rosters"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/schedule-changes"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/overrides"] = RosterKeepers,
+        ["POST /api/v1/rosters/{id}/swaps"] = RosterKeepers,
+        ["DELETE /api/v1/rosters/{id}/overrides/{overrideId}"] = RosterKeepers,
     };
 
     [Fact]
@@ -134,6 +155,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
             [Supervisor] = api.Client("sup-01", "Liu Yang", Supervisor),
             [Admin] = api.Client("admin-01", "Ma Lin", Admin),
             [Purchaser] = api.Client("buyer-01", "Wang Min", Purchaser),
+            [DutyManager] = api.Client("duty-01", "Gao Min", DutyManager),
         };
 
         var wrong = new List<string>();
@@ -141,11 +163,13 @@ public sealed class AccessMatrixTests(ApiFixture api)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{number}", "1")
+            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{personId}", "eng-07")
+                .Replace("{overrideId}", Guid.NewGuid().ToString())
                 .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
-                if (method == "POST")
+                if (method is "POST" or "PUT")
                 {
                     request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
                 }

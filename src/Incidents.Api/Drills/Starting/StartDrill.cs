@@ -71,7 +71,7 @@ public static class DrillStarter
             DrillId: drill.Id,
             policies.Current,
             actor,
-            escalation.Current.For(drill.Scenario.Class)), null, now);
+            (await escalation.WithDutyAsync(session, ct)).For(drill.Scenario.Class)), null, now);
         if (reported.Error is { } error)
         {
             return new Outcome(error, null);

@@ -125,8 +125,10 @@ public static class ReportIncidentEndpoint
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         // In scope of an active key-assurance period: its tighter policy, pinned like any other (docs/assurance.md).
+        // Escalation levels that name roles or rosters resolve who is on duty from the directory (docs/oncall.md).
+        var withDuty = await escalation.WithDutyAsync(session, ct);
         var policy = await keyAssurance.ForReportAsync(session, request!.AffectedSystem!.Trim(), request.IsDrill, now, policies.Current,
-            escalation.Current, ct);
+            withDuty, ct);
         var command = new ReportIncident(
             id,
             request!.Title!.Trim(),
@@ -139,7 +141,7 @@ public static class ReportIncidentEndpoint
             request.DrillId,
             policy.Sla,
             actor,
-            policy.Escalation.For(request.Class!.Value));
+            (policy.Escalation with { Duty = withDuty.Duty }).For(request.Class!.Value));
 
         var decision = IncidentDecider.Decide(command, null, now);
         if (decision.Error is { } error)

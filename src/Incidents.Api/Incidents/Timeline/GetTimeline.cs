@@ -150,7 +150,9 @@ public static class GetTimelineEndpoint
             _ => "nobody acknowledged in time",
         };
         var next = e.NextAt is { } at ? $"; next level due {at:u} unless acknowledged" : "; the chain is exhausted";
-        return $"Escalation level {e.Level}{(e.Round > 1 ? $" (round {e.Round})" : "")} raised, paging {e.LevelName} ({string.Join(", ", e.Recipients)}): {why}{next}";
+        var whom = string.Join(", ", [.. (e.Paged ?? []).Select(p => $"{p.Name} ({p.Reason.ToString().ToLowerInvariant()}{(p.RosterName is { } r ? $" in {r}" : "")})"),
+            .. e.Recipients, .. (e.Gaps ?? []).Select(g => $"nobody on duty for {g.Target}")]);
+        return $"Escalation level {e.Level}{(e.Round > 1 ? $" (round {e.Round})" : "")} raised, paging {e.LevelName} ({whom}): {why}{next}";
     }
 
     private static string Duration(TimeSpan span) => System.Xml.XmlConvert.ToString(span);

@@ -13,7 +13,10 @@ using Wolverine.Http;
 
 namespace Incidents.Api.Sla.Board;
 
-/// <summary>One open stage on the hotline board.</summary>
+/// <summary>
+/// One open stage on the hotline board. <c>dutyGap</c>: the last escalation level that found nobody on duty for one of
+/// its targets (who, when) — the chain went on to the next level at once (docs/oncall.md).
+/// </summary>
 public sealed record SlaBoardEntry(
     Guid IncidentId,
     string Title,
@@ -25,7 +28,8 @@ public sealed record SlaBoardEntry(
     DateTimeOffset DueAt,
     TimeSpan Remaining,
     bool Warning,
-    bool Breached);
+    bool Breached,
+    string? DutyGap = null);
 
 public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated);
 
@@ -109,7 +113,7 @@ public static class GetSlaBoardEndpoint
             .SelectMany(view => SlaClock.Evaluate(view.Sla!, now)
                 .Where(c => c.Status is SlaStageStatus.Running or SlaStageStatus.Breached)
                 .Select(c => new SlaBoardEntry(view.Id, view.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
-                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached)))
+                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached, view.Escalation?.LastGap)))
             .OrderBy(e => e.DueAt)
             .ThenBy(e => e.IncidentId)
             .ToList();

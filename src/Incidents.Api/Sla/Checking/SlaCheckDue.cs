@@ -30,7 +30,7 @@ public static class SlaCheckBatchHandler
             Telemetry.IncidentsMetrics.CheckRan(now - check.CheckAt);
         }
 
-        var policy = escalation.Current;
+        var policy = await escalation.WithDutyAsync(session, cancellation);
         var recorded = 0;
         foreach (var before in documents)
         {
