@@ -163,7 +163,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{number}", "1")
-            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{personId}", "eng-07")
+                .Replace("{personId}", "eng-07")
                 .Replace("{overrideId}", Guid.NewGuid().ToString())
                 .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)

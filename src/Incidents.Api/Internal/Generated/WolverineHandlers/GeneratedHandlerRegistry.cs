@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler), typeof(Incidents.Api.Drills.Injecting.DrillInjectDueHandler), typeof(Incidents.Api.Drills.Starting.DrillStartDueHandler), typeof(Incidents.Api.Notifications.NotificationReceiptHandler), typeof(Incidents.Api.Sla.Checking.SlaCheckBatchHandler) };
+            return new System.Type[] { typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler), typeof(Incidents.Api.Drills.Injecting.DrillInjectDueHandler), typeof(Incidents.Api.Drills.Starting.DrillStartDueHandler), typeof(Incidents.Api.Notifications.NotificationReceiptHandler), typeof(Incidents.Api.Reports.Opening.IncidentServiceRestoredHandler), typeof(Incidents.Api.Reports.SecurityEvents.SecurityNoticeDueHandler), typeof(Incidents.Api.Sla.Checking.SlaCheckBatchHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -30,16 +30,20 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GeneratedHandlerRegistry))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.DrillInjectDueHandler1549687896))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.DrillStartDueHandler5843708))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.IncidentServiceRestoredHandler59586379))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.KeyAssuranceWindowClosesHandler1350143378))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.KeyAssuranceWindowOpensHandler844114628))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.NotificationAttemptedHandler163082565))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ResourceAdjustmentCheckDueHandler1501682919))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SecurityNoticeDueHandler1631660820))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SlaCheckDueArrayHandler1250776058))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Injecting.DrillInjectDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Starting.DrillStartDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Notifications.NotificationReceiptHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.Opening.IncidentServiceRestoredHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.SecurityEvents.SecurityNoticeDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Sla.Checking.SlaCheckBatchHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Windows.KeyAssuranceWindowCloses))]
@@ -47,6 +51,8 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Clocks.SlaCheckDue[]))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.DrillStartDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Injecting.DrillInjectDue))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Incidents.IncidentServiceRestored))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.SecurityNoticeDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Contracts.NotificationAttempted))]
         public static void Pin()
         {
