@@ -40,6 +40,7 @@ builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Secti
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
+Incidents.Api.Maintenance.ContractRegistration.AddContractOptions(builder.Services);
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>

@@ -1,6 +1,7 @@
 using Incidents.Api.Incidents.Reporting;
 using Incidents.Api.Security.Integrity;
 using Incidents.Projections;
+using Incidents.Projections.Maintenance;
 using JasperFx;
 using Marten;
 using Weasel.Core;
@@ -29,6 +30,7 @@ public static class PersistenceConfiguration
                 options.Events.UseIdentityMapForAggregates = true;
                 options.AddIncidentProjections(Kpis.KpiData.Zone(configuration));
                 options.AddDrillProjections();
+                options.AddMaintenanceProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

@@ -12,6 +12,7 @@ public static class ApiTags
     public const string Drills = "Drills";
     public const string Kpis = "KPIs";
     public const string Integrity = "Integrity";
+    public const string Contract = "Contract";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -20,6 +21,7 @@ public static class ApiTags
         (Drills, "Planned exercises: scheduling, starting, completing, scorecards, the calendar feed and yearly compliance."),
         (Kpis, "Key performance indicators against the contract's targets, the monthly service report and its due dates."),
         (Integrity, "Verifying the tamper-evident hash chain of the stored events."),
+        (Contract, "What the contract excuses and accepts: planned maintenance windows, force majeure, the contract year's acceptance report."),
     ];
 }
 
@@ -29,6 +31,8 @@ public static class PathParameters
     public const string IncidentId = "The incident's id (a UUID), as in its `id` and `Location`.";
     public const string DrillId = "The drill's id (a UUID), as in its `id` and `Location`.";
     public const string ResponderId = "The assigned responder's user id (the `sub` of their token), as in the incident's `responders`.";
+    public const string MaintenanceWindowId = "The maintenance window's id (a UUID), as in its `id` and `Location`.";
+    public const string ContractYear = "The contract year's number: 1 for the year from the configured start date (Contract:StartDate), 2 for the next.";
     public const string Month = "A month in the service's time zone, yyyy-MM (e.g. 2026-11).";
 }
 

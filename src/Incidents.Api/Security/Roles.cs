@@ -18,7 +18,9 @@ public static class Roles
     /// <summary>Configures the system (policies, recipients, chains, calendars); reads incidents, does not work them.</summary>
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin];
+    public const string Purchaser = "purchaser";
+
+    public static readonly IReadOnlyList<string> All = [Hotline, Responder, DrillCoordinator, Supervisor, Admin, Purchaser];
 }
 
 /// <summary>The authorization policies endpoints name in <c>[Authorize(Policy = ...)]</c>.</summary>
@@ -51,6 +53,18 @@ public static class Policies
     /// <summary>Issue the monthly service report (an event; on time or late against its due date).</summary>
     public const string IssueReports = "reports.issue";
 
+    /// <summary>Announce planned maintenance windows (the operations side).</summary>
+    public const string AnnounceMaintenance = "maintenance.announce";
+
+    /// <summary>Read maintenance windows and force-majeure claims.</summary>
+    public const string ReadMaintenance = "maintenance.read";
+
+    /// <summary>Approve or refuse what the contract lets only the purchaser excuse: maintenance windows, force majeure.</summary>
+    public const string ApproveExclusions = "contract.approve-exclusions";
+
+    /// <summary>Read the contract year's acceptance report.</summary>
+    public const string ReadAcceptance = "contract.acceptance.read";
+
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
@@ -63,5 +77,9 @@ public static class Policies
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
         [ReadKpis] = [Roles.Supervisor, Roles.Admin],
         [IssueReports] = [Roles.Admin],
+        [AnnounceMaintenance] = [Roles.Admin],
+        [ReadMaintenance] = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [ApproveExclusions] = [Roles.Purchaser],
+        [ReadAcceptance] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
     };
 }
