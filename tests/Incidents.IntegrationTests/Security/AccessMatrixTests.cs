@@ -20,8 +20,9 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private const string Drills = "drill-coordinator";
     private const string Supervisor = "supervisor";
     private const string Admin = "admin";
+    private const string Purchaser = "purchaser";
 
-    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin];
+    private static readonly string[] Everyone = [Anonymous, Hotline, Responder, Drills, Supervisor, Admin, Purchaser];
     private static readonly string[] Readers = [Hotline, Responder, Drills, Supervisor, Admin];
     private static readonly string[] Workers = [Hotline, Responder];
     private static readonly string[] Desk = [Hotline];
@@ -79,6 +80,16 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /api/v1/reports/monthly/{month}.html"] = Auditors,
         ["GET /api/v1/reports/due-dates"] = Auditors,
         ["POST /api/v1/reports/monthly/{month}/issue"] = [Admin],
+        ["GET /api/v1/maintenance-windows"] = [Hotline, Responder, Supervisor, Admin, Purchaser],
+        ["GET /api/v1/maintenance-windows/{id}"] = [Hotline, Responder, Supervisor, Admin, Purchaser],
+        ["POST /api/v1/maintenance-windows"] = [Admin],
+        ["POST /api/v1/maintenance-windows/{id}/approve"] = [Purchaser],
+        ["POST /api/v1/maintenance-windows/{id}/refuse"] = [Purchaser],
+        ["POST /api/v1/incidents/{id}/force-majeure"] = Desk,
+        ["POST /api/v1/incidents/{id}/force-majeure/approve"] = [Purchaser],
+        ["POST /api/v1/incidents/{id}/force-majeure/refuse"] = [Purchaser],
+        ["GET /api/v1/reports/acceptance/{contractYear}"] = [Supervisor, Admin, Purchaser],
+        ["GET /api/v1/reports/acceptance/{contractYear}.html"] = [Supervisor, Admin, Purchaser],
     };
 
     [Fact]
@@ -104,6 +115,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
             [Drills] = api.Client("drill-01", "Sun Yu", Drills),
             [Supervisor] = api.Client("sup-01", "Liu Yang", Supervisor),
             [Admin] = api.Client("admin-01", "Ma Lin", Admin),
+            [Purchaser] = api.Client("buyer-01", "Zhou Min", Purchaser),
         };
 
         var wrong = new List<string>();
@@ -111,7 +123,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         {
             var (method, route) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
-                .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
+                .Replace("{month}", "2001-01").Replace("{contractYear}", "1").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
