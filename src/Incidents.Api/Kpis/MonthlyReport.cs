@@ -224,7 +224,8 @@ public static class MonthlyReportEndpoints
 
         var f = view.Figures;
         var ids = f.IncidentIds.ToHashSet();
-        var outageIds = f.Availability.Outages.ToHashSet();
+        // Outages whose time was excluded (approved maintenance, force majeure) are still listed: shown, never hidden.
+        var outageIds = f.Availability.Outages.Concat(f.Availability.Exclusions?.SelectMany(x => x.Incidents) ?? []).ToHashSet();
         var inMonth = facts.Where(x => ids.Contains(x.IncidentId)).ToList();
         var targets = new List<ReportTarget>
         {

@@ -9,9 +9,6 @@ public sealed class MaintenanceOptions
 
     /// <summary>The least notice before a window starts (ISO 8601 or hh:mm:ss; default 24 hours).</summary>
     public TimeSpan LeadTime { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>The longest window one announcement may cover (default 7 days).</summary>
-    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromDays(7);
 }
 
 public sealed class MaintenanceOptionsValidator : IValidateOptions<MaintenanceOptions>
@@ -22,11 +19,6 @@ public sealed class MaintenanceOptionsValidator : IValidateOptions<MaintenanceOp
         if (options.LeadTime < TimeSpan.Zero || options.LeadTime > TimeSpan.FromDays(90))
         {
             problems.Add($"{MaintenanceOptions.Section}:LeadTime must be between 0 and 90 days (was {options.LeadTime}).");
-        }
-
-        if (options.MaxDuration <= TimeSpan.Zero || options.MaxDuration > TimeSpan.FromDays(31))
-        {
-            problems.Add($"{MaintenanceOptions.Section}:MaxDuration must be more than 0 and at most 31 days (was {options.MaxDuration}).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

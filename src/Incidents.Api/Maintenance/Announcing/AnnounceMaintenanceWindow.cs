@@ -18,7 +18,10 @@ public sealed class AnnounceMaintenanceWindowValidator : AbstractValidator<Annou
 {
     public const int MaxSystems = 50;
 
-    public AnnounceMaintenanceWindowValidator(TimeSpan maxDuration)
+    /// <summary>The longest window one announcement may cover.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
+
+    public AnnounceMaintenanceWindowValidator()
     {
         RuleFor(x => x.Title).NotEmpty().MaximumLength(FieldLimits.Title);
         RuleFor(x => x.Reason).NotEmpty().MaximumLength(FieldLimits.Reason);
@@ -29,9 +32,9 @@ public sealed class AnnounceMaintenanceWindowValidator : AbstractValidator<Annou
         RuleFor(x => x.Ends).NotNull();
         RuleFor(x => x.Ends).GreaterThan(x => x.Starts).When(x => x.Starts is not null && x.Ends is not null)
             .WithMessage("'Ends' must be after 'Starts'.");
-        RuleFor(x => x).Must(x => x.Ends!.Value - x.Starts!.Value <= maxDuration)
+        RuleFor(x => x.Ends).Must((x, ends) => ends!.Value - x.Starts!.Value <= MaxDuration)
             .When(x => x.Starts is not null && x.Ends is not null && x.Ends > x.Starts)
-            .WithName("ends").WithMessage($"A window may last at most {maxDuration.TotalHours:0.##} h (Maintenance:MaxDuration).");
+            .WithMessage($"A window may last at most {MaxDuration.TotalDays:0} days; announce longer work as several windows.");
     }
 }
 
@@ -57,7 +60,7 @@ public static class AnnounceMaintenanceWindowEndpoint
             return RequestActor.Missing(http);
         }
 
-        if (RequestValidation.Check(http, new AnnounceMaintenanceWindowValidator(options.Value.MaxDuration), request) is { } invalid)
+        if (RequestValidation.Check(http, new AnnounceMaintenanceWindowValidator(), request) is { } invalid)
         {
             return invalid;
         }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using FluentValidation;
 using Incidents.Api.Http;
 using Incidents.Api.Security;
 using Incidents.Domain.Maintenance;
@@ -11,21 +10,6 @@ using Wolverine.Http;
 
 namespace Incidents.Api.Maintenance.Deciding;
 
-/// <summary>The purchaser's word on a window (approving: comment optional; refusing: comment required).</summary>
-public sealed record MaintenanceDecisionRequest(string? Comment);
-
-public sealed class MaintenanceDecisionValidator : AbstractValidator<MaintenanceDecisionRequest>
-{
-    public MaintenanceDecisionValidator(bool approve)
-    {
-        RuleFor(x => x.Comment).MaximumLength(FieldLimits.Comment);
-        if (!approve)
-        {
-            RuleFor(x => x.Comment).NotEmpty().WithMessage("Say why the window is refused ('Comment').");
-        }
-    }
-}
-
 public static class DecideMaintenanceWindowEndpoint
 {
     [WolverinePost("/api/v1/maintenance-windows/{id}/approve", OperationId = "approveMaintenanceWindow")]
@@ -36,9 +20,11 @@ public static class DecideMaintenanceWindowEndpoint
     [Authorize(Policy = Policies.ApproveExclusions)]
     [Tags(ApiTags.Contract)]
     [StepResponses<MaintenanceWindowResource>]
-    public static Task<IResult> Approve([Description(PathParameters.MaintenanceWindowId)] Guid id, MaintenanceDecisionRequest? request,
+    public static Task<IResult> Approve([Description(PathParameters.MaintenanceWindowId)] Guid id, ApprovalRequest? request,
         HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        Decide(id, approve: true, request ?? new MaintenanceDecisionRequest(null), http, session, clock);
+        RequestValidation.Check(http, new ApprovalValidator(), request ?? new ApprovalRequest(null)) is { } invalid
+            ? Task.FromResult(invalid)
+            : Decide(id, approve: true, request?.Comment, http, session, clock);
 
     [WolverinePost("/api/v1/maintenance-windows/{id}/refuse", OperationId = "refuseMaintenanceWindow")]
     [EndpointSummary("Refuse planned maintenance (purchaser)")]
@@ -47,21 +33,18 @@ public static class DecideMaintenanceWindowEndpoint
     [Authorize(Policy = Policies.ApproveExclusions)]
     [Tags(ApiTags.Contract)]
     [StepResponses<MaintenanceWindowResource>]
-    public static Task<IResult> Refuse([Description(PathParameters.MaintenanceWindowId)] Guid id, MaintenanceDecisionRequest? request,
+    public static Task<IResult> Refuse([Description(PathParameters.MaintenanceWindowId)] Guid id, RefusalRequest? request,
         HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        Decide(id, approve: false, request, http, session, clock);
+        RequestValidation.Check(http, new RefusalValidator(), request) is { } invalid
+            ? Task.FromResult(invalid)
+            : Decide(id, approve: false, request!.Comment, http, session, clock);
 
-    private static async Task<IResult> Decide(Guid id, bool approve, MaintenanceDecisionRequest? request, HttpContext http,
+    private static async Task<IResult> Decide(Guid id, bool approve, string? text, HttpContext http,
         IDocumentSession session, TimeProvider clock)
     {
         if (RequestActor.From(http) is not { } actor)
         {
             return RequestActor.Missing(http);
-        }
-
-        if (RequestValidation.Check(http, new MaintenanceDecisionValidator(approve), request) is { } invalid)
-        {
-            return invalid;
         }
 
         var (invalidIfMatch, expected) = ETags.ExpectedVersion(http);
@@ -81,7 +64,7 @@ public static class DecideMaintenanceWindowEndpoint
             return Problems.StaleVersion(http, id, seen, before.Version);
         }
 
-        var comment = string.IsNullOrWhiteSpace(request!.Comment) ? null : request.Comment.Trim();
+        var comment = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
         var decision = MaintenanceDecider.Decide(new DecideMaintenanceWindow(approve, comment, actor), window, clock.GetUtcNow());
         if (decision.Error is { } error)
         {

@@ -11,26 +11,15 @@ using Wolverine.Runtime;
 
 namespace Incidents.Api.Maintenance.ForceMajeure;
 
-/// <summary>Why the outage was force majeure (claim), or the purchaser's comment (approve: optional; refuse: required).</summary>
-public sealed record ForceMajeureRequest(string? Reason, string? Comment);
+/// <summary>Why the outage was force majeure.</summary>
+public sealed record ForceMajeureClaimRequest(string? Reason);
 
-public sealed class ForceMajeureClaimValidator : AbstractValidator<ForceMajeureRequest>
+public sealed class ForceMajeureClaimValidator : AbstractValidator<ForceMajeureClaimRequest>
 {
     public ForceMajeureClaimValidator() => RuleFor(x => x.Reason).NotEmpty().MaximumLength(FieldLimits.Reason);
 }
 
-public sealed class ForceMajeureDecisionValidator : AbstractValidator<ForceMajeureRequest>
-{
-    public ForceMajeureDecisionValidator(bool approve)
-    {
-        RuleFor(x => x.Comment).MaximumLength(FieldLimits.Comment);
-        if (!approve)
-        {
-            RuleFor(x => x.Comment).NotEmpty().WithMessage("Say why the claim is refused ('Comment').");
-        }
-    }
-}
-
+/// <summary>An approval: the comment is optional.</summary>
 /// <summary>
 /// Force majeure on an incident (contract 2.2.6 standard 8): the desk claims it, the purchaser approves or refuses. Each is an
 /// event on the incident's own stream, through <see cref="IncidentStep"/> like every other step.
@@ -46,7 +35,7 @@ public static class ForceMajeureEndpoints
     [Tags(ApiTags.Contract)]
     [StepResponses<IncidentResource>]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static Task<IResult> Claim([Description(PathParameters.IncidentId)] Guid id, ForceMajeureRequest? request, HttpContext http,
+    public static Task<IResult> Claim([Description(PathParameters.IncidentId)] Guid id, ForceMajeureClaimRequest? request, HttpContext http,
         IncidentStep step, MessageContext bus) =>
         RequestValidation.Check(http, new ForceMajeureClaimValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
@@ -60,8 +49,11 @@ public static class ForceMajeureEndpoints
     [Authorize(Policy = Policies.ApproveExclusions)]
     [Tags(ApiTags.Contract)]
     [StepResponses<IncidentResource>]
-    public static Task<IResult> Approve([Description(PathParameters.IncidentId)] Guid id, ForceMajeureRequest? request, HttpContext http,
-        IncidentStep step, MessageContext bus) => Decide(id, approve: true, request ?? new ForceMajeureRequest(null, null), http, step, bus);
+    public static Task<IResult> Approve([Description(PathParameters.IncidentId)] Guid id, ApprovalRequest? request, HttpContext http,
+        IncidentStep step, MessageContext bus) =>
+        RequestValidation.Check(http, new ApprovalValidator(), request ?? new ApprovalRequest(null)) is { } invalid
+            ? Task.FromResult(invalid)
+            : Decide(id, approve: true, request?.Comment, http, step, bus);
 
     [WolverinePost("/api/v1/incidents/{id}/force-majeure/refuse", OperationId = "refuseForceMajeure")]
     [EndpointSummary("Refuse force majeure (purchaser)")]
@@ -70,13 +62,13 @@ public static class ForceMajeureEndpoints
     [Authorize(Policy = Policies.ApproveExclusions)]
     [Tags(ApiTags.Contract)]
     [StepResponses<IncidentResource>]
-    public static Task<IResult> Refuse([Description(PathParameters.IncidentId)] Guid id, ForceMajeureRequest? request, HttpContext http,
-        IncidentStep step, MessageContext bus) => Decide(id, approve: false, request, http, step, bus);
-
-    private static Task<IResult> Decide(Guid id, bool approve, ForceMajeureRequest? request, HttpContext http, IncidentStep step,
-        MessageContext bus) =>
-        RequestValidation.Check(http, new ForceMajeureDecisionValidator(approve), request) is { } invalid
+    public static Task<IResult> Refuse([Description(PathParameters.IncidentId)] Guid id, RefusalRequest? request, HttpContext http,
+        IncidentStep step, MessageContext bus) =>
+        RequestValidation.Check(http, new RefusalValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
-            : step.Run(http, bus, id, (incident, actor, now) => ForceMajeureDecider.Decide(incident, approve,
-                string.IsNullOrWhiteSpace(request!.Comment) ? null : request.Comment.Trim(), actor, now), ResponderScope.PolicyOnly);
+            : Decide(id, approve: false, request!.Comment, http, step, bus);
+
+    private static Task<IResult> Decide(Guid id, bool approve, string? comment, HttpContext http, IncidentStep step, MessageContext bus) =>
+        step.Run(http, bus, id, (incident, actor, now) => ForceMajeureDecider.Decide(incident, approve,
+            string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), actor, now), ResponderScope.PolicyOnly);
 }

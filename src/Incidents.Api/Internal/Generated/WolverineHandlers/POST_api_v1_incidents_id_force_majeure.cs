@@ -41,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Maintenance.ForceMajeure.ForceMajeureRequest>(httpContext, true);
+            var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Maintenance.ForceMajeure.ForceMajeureClaimRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -45,7 +45,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Maintenance.Deciding.MaintenanceDecisionRequest>(httpContext, true);
+            var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Maintenance.RefusalRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
