@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dev/test backing services: PostgreSQL + RabbitMQ (no Docker needed).
-#   infra/services.sh up      start both (idempotent), then print the env lines
+#   infra/services.sh up      start both (idempotent; also installs the CJK fonts printed reports need,
+#                             infra/fonts.sh), then print the env lines
 #   infra/services.sh down    stop both
 #   infra/services.sh status  show both (exit 1 if one is down)
 #   infra/services.sh env     print ONLY the export lines:
@@ -20,6 +21,8 @@ case "${1:-}" in
     up)
         bash "$INFRA_DIR/postgres.sh" up >&2
         bash "$INFRA_DIR/rabbitmq.sh" up >&2
+        # Fonts for the printed reports (best effort, never fails the start).
+        bash "$INFRA_DIR/fonts.sh" up >&2 || true
         print_env
         ;;
     down)

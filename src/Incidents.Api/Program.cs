@@ -42,6 +42,7 @@ builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValida
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>();
 Incidents.Api.Assurance.KeyAssuranceRegistration.AddKeyAssurance(builder.Services);
+Incidents.Api.Maintenance.ContractRegistration.AddContractOptions(builder.Services);
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>

@@ -3,6 +3,7 @@ using Incidents.Api.Security.Integrity;
 using Incidents.Projections;
 using Incidents.Projections.Assurance;
 using Incidents.Projections.Duty;
+using Incidents.Projections.Maintenance;
 using JasperFx;
 using Marten;
 using Weasel.Core;
@@ -34,6 +35,7 @@ public static class PersistenceConfiguration
                 options.AddKeyAssuranceProjections();
                 global::Incidents.Projections.Reports.ReportProjectionsRegistration.AddReportProjections(options);
                 options.AddDutyProjections();
+                options.AddMaintenanceProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

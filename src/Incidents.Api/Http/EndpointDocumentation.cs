@@ -15,6 +15,7 @@ public static class ApiTags
     public const string KeyAssurance = "Key assurance";
     public const string Reports = "Reports";
     public const string OnCall = "On call";
+    public const string Contract = "Contract";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -26,6 +27,7 @@ public static class ApiTags
         (KeyAssurance, "Key-assurance periods (重保): planning, the tighter policy in their window, resource adjustments and yearly compliance."),
         (Reports, "Outage and security event reports (宕机报告, 安全事件分析报告) and the purchaser's confirmations of every document."),
         (OnCall, "The people directory, duty rosters (rotations, holiday layer, overrides, swaps), who is on duty and calendar feeds."),
+        (Contract, "What the contract excuses and accepts: planned maintenance windows, force majeure, the contract year's acceptance report."),
     ];
 }
 
@@ -39,6 +41,8 @@ public static class PathParameters
     public const string ActionNumber = "The action's number in the report (1, 2, ...), as in its `actions`.";
     public const string PersonId = "The person's id: the `sub` of their token, as in the directory's `id`.";
     public const string RosterId = "The roster's id (a UUID), as in its `id` and `Location`.";
+    public const string MaintenanceWindowId = "The maintenance window's id (a UUID), as in its `id` and `Location`.";
+    public const string ContractYear = "The contract year's number: 1 for the year from the configured start date (Contract:StartDate), 2 for the next.";
     public const string Month = "A month in the service's time zone, yyyy-MM (e.g. 2026-11).";
 }
 

@@ -119,7 +119,7 @@ public static class GetKpisEndpoint
     {
         var zone = KpiData.Zone(configuration);
         var errors = new Dictionary<string, string[]>();
-        return query.Read(zone, clock, errors) is { } request
+        return query.Read(zone, clock, errors, Contract.ContractCalendar.From(configuration)) is { } request
             ? (await Compute(session, request, zone, clock, http.RequestAborted), null)
             : (null, Problems.Validation(http, errors));
     }
@@ -127,6 +127,15 @@ public static class GetKpisEndpoint
     public static async Task<KpiView> Compute(IQuerySession session, KpiRequest request, TimeZoneInfo zone, TimeProvider clock,
         CancellationToken ct)
     {
+        if (request.Filter.Exclusions.IsEmpty)
+        {
+            // Approved maintenance windows and force majeure (Maintenance/KpiExclusionsData.cs): taken off availability, listed.
+            request = request with { Filter = request.Filter with
+            {
+                Exclusions = await Maintenance.KpiExclusionsData.LoadAsync(session, request.Period.From, request.Period.To, ct),
+            } };
+        }
+
         var position = request.Position ?? await KpiData.PositionAsync(session, ct);
         var now = clock.GetUtcNow();
         var asOf = request.AsOf ?? (request.Period.To < now ? request.Period.To : now);

@@ -83,7 +83,9 @@ public class KpiFilterQuery
 public sealed class KpiQuery : KpiFilterQuery
 {
     [FromQuery(Name = "period")]
-    [Description("A year (2026), month (2026-11) or day (2026-11-05) in the service's time zone (default: this month).")]
+    [Description("A year (2026), month (2026-11) or day (2026-11-05) in the service's time zone (default: this month); a range of " +
+        "days (2026-01-01..2026-03-31, both included); the contract year today falls in (contract-year) or one by number " +
+        "(contract-year-1: from Contract:StartDate for a year).")]
     public string? Period { get; set; }
 
     [FromQuery(Name = "by")]
@@ -96,14 +98,18 @@ public sealed class KpiQuery : KpiFilterQuery
     public string? Evidence { get; set; }
 
     /// <summary>The request, read; null when anything is unreadable, each named in <paramref name="errors"/>.</summary>
-    public KpiRequest? Read(TimeZoneInfo zone, TimeProvider clock, Dictionary<string, string[]> errors)
+    public KpiRequest? Read(TimeZoneInfo zone, TimeProvider clock, Dictionary<string, string[]> errors,
+        Contract.ContractCalendar? contract = null)
     {
         var text = string.IsNullOrEmpty(Period)
             ? KpiPeriod.DayOf(clock.GetUtcNow(), zone).ToString("yyyy-MM", CultureInfo.InvariantCulture)
             : Period;
-        if (!KpiPeriod.TryParse(text, zone, out var period))
+        if (!KpiPeriod.TryParse(text, zone, out var period)
+            && !KpiPeriod.TryParseRange(text, zone, out period)
+            && contract?.TryParse(text, KpiPeriod.DayOf(clock.GetUtcNow(), zone), zone, out period) != true)
         {
-            errors["period"] = ["Use a year (2026), a month (2026-11) or a day (2026-11-05)."];
+            errors["period"] = ["Use a year (2026), a month (2026-11), a day (2026-11-05), a range of days (2026-01-01..2026-03-31, " +
+                $"at most {KpiPeriod.MaxRangeDays} days), the contract year (contract-year) or one by number (contract-year-1)."];
         }
 
         var by = QueryValues.OneOf<KpiGranularity>(By, "by", "One of: day, month, year.", errors);

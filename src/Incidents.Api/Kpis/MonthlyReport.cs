@@ -96,16 +96,22 @@ public static class MonthlyReportEndpoints
     [ExpensiveRead]
     [WolverineGet("/api/v1/reports/monthly/{month}.html", OperationId = "getMonthlyReportHtml")]
     [EndpointSummary("Monthly service report (HTML)")]
-    [EndpointDescription("The monthly report as a printable HTML page with inline SVG charts.")]
+    [EndpointDescription("The monthly report as a printable HTML page, zh-CN by default (English with lang=en or Accept-Language): " +
+        "times in the service's time zone, statuses in words, charts with axes and printed value labels, and the outage time " +
+        "left out of availability (approved maintenance, force majeure) listed with its reason.")]
     [Authorize(Policy = Policies.ReadKpis)]
     [Tags(ApiTags.Kpis)]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     public static async Task<IResult> GetHtml([Description(PathParameters.Month)] string month, [AsParameters] KpiFilterQuery query,
+        [FromQuery(Name = "lang"), Description(Printing.PrintLanguage.QueryDescription)] string? lang,
         HttpContext http, IQuerySession session, TimeProvider clock, IConfiguration configuration)
     {
         var (report, problem) = await Build(month, query, http, session, clock, configuration);
-        return report is null ? problem! : TypedResults.Text(MonthlyReportHtml.Render(report), "text/html; charset=utf-8");
+        return report is null
+            ? problem!
+            : TypedResults.Text(Printing.MonthlyReportPrint.Render(report, Printing.PrintLanguage.For(http, lang, KpiData.Zone(configuration))),
+                "text/html; charset=utf-8");
     }
 
     [WolverineGet("/api/v1/reports/due-dates", OperationId = "getReportDueDates")]
@@ -218,13 +224,14 @@ public static class MonthlyReportEndpoints
         var view = await GetKpisEndpoint.Compute(session, monthRequest, zone, clock, http.RequestAborted);
 
         // The daily chart: rebuild with days as buckets.
-        var request = monthRequest with { By = KpiGranularity.Day, Position = view.Position, AsOf = view.AsOf };
+        var request = monthRequest with { By = KpiGranularity.Day, Position = view.Position, AsOf = view.AsOf, Filter = view.Filter };
         var facts = await KpiData.LoadAsync(session, request.Filter, request.Position, http.RequestAborted);
         view = view with { Buckets = KpiData.Buckets(facts, request, zone, view.AsOf) };
 
         var f = view.Figures;
         var ids = f.IncidentIds.ToHashSet();
-        var outageIds = f.Availability.Outages.ToHashSet();
+        // Outages whose time was excluded (approved maintenance, force majeure) are still listed: shown, never hidden.
+        var outageIds = f.Availability.Outages.Concat(f.Availability.Exclusions?.SelectMany(x => x.Incidents) ?? []).ToHashSet();
         var inMonth = facts.Where(x => ids.Contains(x.IncidentId)).ToList();
         var targets = new List<ReportTarget>
         {

@@ -12,6 +12,9 @@ public enum ResponderScope
 
     /// <summary>On any incident: acknowledging, which is what the duty engineer does first.</summary>
     AnyIncident,
+
+    /// <summary>The endpoint's policy alone decides (the purchaser's decisions on an incident: they work no incidents).</summary>
+    PolicyOnly,
 }
 
 /// <summary>
@@ -30,7 +33,7 @@ public static class IncidentAccess
     public static bool MayWork(HttpContext http, IncidentDetails incident, ResponderScope scope)
     {
         var user = http.User;
-        if (user.IsInRole(Roles.Hotline))
+        if (scope == ResponderScope.PolicyOnly || user.IsInRole(Roles.Hotline))
         {
             return true;
         }

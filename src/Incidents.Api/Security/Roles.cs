@@ -91,6 +91,17 @@ public static class Policies
 
     /// <summary>Read people, rosters, shifts, calendars and who is on duty: everyone authenticated (issue #11).</summary>
     public const string ReadOnCall = "oncall.read";
+    /// <summary>Announce planned maintenance windows (the operations side).</summary>
+    public const string AnnounceMaintenance = "maintenance.announce";
+
+    /// <summary>Read maintenance windows and force-majeure claims.</summary>
+    public const string ReadMaintenance = "maintenance.read";
+
+    /// <summary>Approve or refuse what the contract lets only the purchaser excuse: maintenance windows, force majeure.</summary>
+    public const string ApproveExclusions = "contract.approve-exclusions";
+
+    /// <summary>Read the contract year's acceptance report.</summary>
+    public const string ReadAcceptance = "contract.acceptance.read";
 
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
@@ -114,5 +125,9 @@ public static class Policies
         [ManagePeople] = [Roles.Admin],
         [ManageRosters] = [Roles.Admin, Roles.DutyManager],
         [ReadOnCall] = [Roles.Hotline, Roles.Responder, Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser, Roles.DutyManager],
+        [AnnounceMaintenance] = [Roles.Admin],
+        [ReadMaintenance] = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [ApproveExclusions] = [Roles.Purchaser],
+        [ReadAcceptance] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
     };
 }

@@ -27,6 +27,9 @@ public sealed record Incident(
 
     public string AffectedSystem { get; init; } = "";
 
+    /// <summary>A force-majeure claim and the purchaser's decision on it (Maintenance/ForceMajeure.cs).</summary>
+    public Maintenance.ForceMajeureState? ForceMajeure { get; init; }
+
     /// <summary>Open incidents can still be worked: everything before resolved.</summary>
     public bool IsActive => Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched
         or IncidentStatus.OnSite or IncidentStatus.Restored;
@@ -74,6 +77,7 @@ public sealed record Incident(
             Responders = ImmutableDictionary<string, ResponderStage>.Empty,
         },
         (var s, IncidentCancelled) => s with { Status = IncidentStatus.Cancelled },
+        (var s, Maintenance.IForceMajeureEvent e) => s with { ForceMajeure = Maintenance.ForceMajeureState.Evolve(s.ForceMajeure, e) },
         (var s, _) => s,
     };
 

@@ -19,6 +19,10 @@ public sealed record KpiFilter(
     string? System = null,
     DrillFilter Drills = DrillFilter.Exclude)
 {
+    /// <summary>Approved maintenance windows and force-majeure outages whose time availability leaves out (KpiExclusions.cs).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public KpiExclusions Exclusions { get; init; } = KpiExclusions.None;
+
     public bool Covers(KpiFacts f) =>
         (Classes is null || Classes.Count == 0 || Classes.Contains(f.Class))
         && (System is null || f.AffectedSystem == System)
@@ -55,7 +59,9 @@ public sealed record KpiAvailability(
     double Target,
     bool Met,
     double RemainingBudgetSeconds,
-    IReadOnlyList<Guid> Outages);
+    IReadOnlyList<Guid> Outages,
+    double ExcludedSeconds = 0,
+    IReadOnlyList<KpiExcludedTime>? Exclusions = null);
 
 /// <summary>An outage or major event (not cancelled) as availability sees it: down from the report until the first restoration.</summary>
 public sealed record KpiOutage(Guid IncidentId, string AffectedSystem, DateTimeOffset ReportedAt, DateTimeOffset? RestoredAt)
@@ -189,6 +195,16 @@ public static class KpiCalculator
         {
             intervals.Sort(Compare);
         }
+
+        // Approved exclusions (planned maintenance, force majeure) come off the outage time here, and nowhere else.
+        var (excludedSeconds, applied) = (0.0, new List<KpiExcludedTime>());
+        if (!filter.Exclusions.IsEmpty && intervals.Count > 0)
+        {
+            var before = KpiExclusions.UnionSeconds(intervals.Select(i => (i.Start, i.End)));
+            (intervals, applied) = filter.Exclusions.Cut(intervals);
+            intervals.Sort(Compare);
+            excludedSeconds = before - KpiExclusions.UnionSeconds(intervals.Select(i => (i.Start, i.End)));
+        }
         var down = 0.0;
         DateTimeOffset? runStart = null, runEnd = null;
         foreach (var (_, start, stop) in intervals)
@@ -216,7 +232,7 @@ public static class KpiCalculator
         var availability = periodSeconds <= 0 ? 1.0 : 1.0 - down / periodSeconds;
         var budget = (1 - AvailabilityTarget) * periodSeconds;
         return new KpiAvailability(system, periodSeconds, down, availability, AvailabilityTarget, availability >= AvailabilityTarget,
-            budget - down, intervals.Select(i => i.Outage.IncidentId).Distinct().ToList());
+            budget - down, intervals.Select(i => i.Outage.IncidentId).Distinct().ToList(), excludedSeconds, applied);
     }
 
     private static KpiStageAttainment Attainment(IReadOnlyList<KpiFacts> live, SlaStage stage, DateTimeOffset asOf)

@@ -14,8 +14,36 @@ public enum KpiGranularity
 /// A calendar period in the service's time zone (default Asia/Shanghai), as the UTC instants [From, To) it covers.
 /// Named "2026" (a year), "2026-11" (a month) or "2026-11-05" (a day).
 /// </summary>
-public sealed record KpiPeriod(string Name, KpiGranularity Granularity, DateOnly FirstDay, DateTimeOffset From, DateTimeOffset To)
+/// <remarks>A range of whole days (a contract year, any span of dates) has <see cref="EndDay"/> (exclusive) and day granularity.</remarks>
+public sealed record KpiPeriod(string Name, KpiGranularity Granularity, DateOnly FirstDay, DateTimeOffset From, DateTimeOffset To,
+    DateOnly? EndDay = null)
 {
+    /// <summary>The longest range of days one KPI request may cover.</summary>
+    public const int MaxRangeDays = 731;
+
+    /// <summary>The days [<paramref name="firstDay"/>, <paramref name="endDay"/>) in the zone, named <paramref name="name"/>.</summary>
+    public static KpiPeriod Range(string name, DateOnly firstDay, DateOnly endDay, TimeZoneInfo zone) =>
+        new(name, KpiGranularity.Day, firstDay, StartOf(firstDay, zone), StartOf(endDay, zone), endDay);
+
+    /// <summary>"2026-01-01..2026-03-31": the days from the first to the last, both included.</summary>
+    public static bool TryParseRange(string? text, TimeZoneInfo zone, out KpiPeriod period)
+    {
+        period = null!;
+        var parts = text?.Split("..") ?? [];
+        var culture = CultureInfo.InvariantCulture;
+        if (parts.Length != 2
+            || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", culture, DateTimeStyles.None, out var first)
+            || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", culture, DateTimeStyles.None, out var last)
+            || last < first || last.DayNumber - first.DayNumber >= MaxRangeDays
+            || first.Year < MinYear || last.Year > MaxYear)
+        {
+            return false;
+        }
+
+        period = Range(text!, first, last.AddDays(1), zone);
+        return true;
+    }
+
     public const string DefaultTimeZone = "Asia/Shanghai";
 
     public static KpiPeriod Of(KpiGranularity granularity, DateOnly firstDay, TimeZoneInfo zone)
@@ -67,7 +95,7 @@ public sealed record KpiPeriod(string Name, KpiGranularity Granularity, DateOnly
     public IReadOnlyList<KpiPeriod> Split(KpiGranularity by, TimeZoneInfo zone)
     {
         var buckets = new List<KpiPeriod>();
-        var end = Granularity switch
+        var end = EndDay ?? Granularity switch
         {
             KpiGranularity.Day => FirstDay.AddDays(1),
             KpiGranularity.Month => FirstDay.AddMonths(1),

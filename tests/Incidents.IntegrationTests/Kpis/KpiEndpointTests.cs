@@ -137,7 +137,9 @@ public sealed class KpiEndpointTests(ApiFixture api)
         html.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
         var page = await html.Content.ReadAsStringAsync();
         page.ShouldContain("<svg");
-        page.ShouldContain("Monthly service report " + ThisMonth);
+        page.ShouldContain(ThisMonth + " 月度运维服务报告", Case.Sensitive, "zh-CN by default");
+        (await Supervisor.Http.GetStringAsync($"/api/v1/reports/monthly/{ThisMonth}.html?system={system}&lang=en"))
+            .ShouldContain("Monthly service report " + ThisMonth);
     }
 
     [Fact]

@@ -129,6 +129,16 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/rosters/{id}/overrides"] = RosterKeepers,
         ["POST /api/v1/rosters/{id}/swaps"] = RosterKeepers,
         ["DELETE /api/v1/rosters/{id}/overrides/{overrideId}"] = RosterKeepers,
+        ["GET /api/v1/maintenance-windows"] = [Hotline, Responder, Supervisor, Admin, Purchaser],
+        ["GET /api/v1/maintenance-windows/{id}"] = [Hotline, Responder, Supervisor, Admin, Purchaser],
+        ["POST /api/v1/maintenance-windows"] = [Admin],
+        ["POST /api/v1/maintenance-windows/{id}/approve"] = [Purchaser],
+        ["POST /api/v1/maintenance-windows/{id}/refuse"] = [Purchaser],
+        ["POST /api/v1/incidents/{id}/force-majeure"] = Desk,
+        ["POST /api/v1/incidents/{id}/force-majeure/approve"] = [Purchaser],
+        ["POST /api/v1/incidents/{id}/force-majeure/refuse"] = [Purchaser],
+        ["GET /api/v1/reports/acceptance/{contractYear}"] = [Supervisor, Admin, Purchaser],
+        ["GET /api/v1/reports/acceptance/{contractYear}.html"] = [Supervisor, Admin, Purchaser],
     };
 
     [Fact]
@@ -156,6 +166,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
             [Admin] = api.Client("admin-01", "Ma Lin", Admin),
             [Purchaser] = api.Client("buyer-01", "Wang Min", Purchaser),
             [DutyManager] = api.Client("duty-01", "Gao Min", DutyManager),
+            [Purchaser] = api.Client("buyer-01", "Zhou Min", Purchaser),
         };
 
         var wrong = new List<string>();
@@ -166,6 +177,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
                 .Replace("{personId}", "eng-07")
                 .Replace("{overrideId}", Guid.NewGuid().ToString())
                 .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
+            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
+                .Replace("{month}", "2001-01").Replace("{contractYear}", "1").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -134,7 +134,11 @@ public static class ChainVerifier
             .Where(d => ids.Contains(d.Id))
             .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
             .ToListAsync(ct);
-        foreach (var head in incidents.Concat(drills).Concat(reports).Where(h => h.Hash.Length > 0))
+        var windows = await session.Query<global::Incidents.Projections.Maintenance.MaintenanceWindowDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        foreach (var head in incidents.Concat(drills).Concat(reports).Concat(windows).Where(h => h.Hash.Length > 0))
         {
             heads[head.Id] = head;
         }

@@ -50,9 +50,10 @@ namespace Internal.Generated.WolverineHandlers
             kpiFilterQuery.Drills = httpContext.Request.Query["drills"];
             kpiFilterQuery.Position = httpContext.Request.Query["position"];
             kpiFilterQuery.AsOf = httpContext.Request.Query["asOf"];
+            var lang = httpContext.Request.Query["lang"];
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.GetHtml(month, kpiFilterQuery, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
+            var result = await Incidents.Api.Kpis.MonthlyReportEndpoints.GetHtml(month, kpiFilterQuery, lang, httpContext, ((Marten.IQuerySession)documentSession), _timeProvider, _configuration).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
