@@ -176,8 +176,6 @@ public sealed class AccessMatrixTests(ApiFixture api)
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{number}", "1")
                 .Replace("{personId}", "eng-07")
                 .Replace("{overrideId}", Guid.NewGuid().ToString())
-                .Replace("{month}", "2001-01").Replace("{documentName}", "v1").Replace("{documentName?}", "");
-            var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07")
                 .Replace("{month}", "2001-01").Replace("{contractYear}", "1").Replace("{documentName}", "v1").Replace("{documentName?}", "");
             foreach (var (who, client) in callers)
             {
