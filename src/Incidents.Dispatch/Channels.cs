@@ -79,7 +79,7 @@ public sealed class SmtpConnections(SmtpSettings smtp, int size) : IAsyncDisposa
     private readonly ConcurrentBag<SmtpClient> _idle = [];
     private readonly SemaphoreSlim _slots = new(size, size);
 
-    public static bool IsTransient(Exception e) => e is SmtpCommandException or SmtpProtocolException or IOException
+    public static bool IsTransient(Exception e) => e is SmtpCommandException or SmtpProtocolException or IOException or TimeoutException
         or System.Net.Sockets.SocketException or ServiceNotConnectedException;
 
     public async Task SendAsync(MimeMessage mail, CancellationToken cancellation)
@@ -90,7 +90,7 @@ public sealed class SmtpConnections(SmtpSettings smtp, int size) : IAsyncDisposa
             for (var attempt = 0; ; attempt++)
             {
                 var reused = _idle.TryTake(out var client);
-                client ??= new SmtpClient();
+                client ??= new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
                 try
                 {
                     if (!client.IsConnected)
@@ -105,7 +105,16 @@ public sealed class SmtpConnections(SmtpSettings smtp, int size) : IAsyncDisposa
                     }
 
                     await client.SendAsync(mail, cancellation);
-                    _idle.Add(client);
+                    if (smtp.ReuseConnections)
+                    {
+                        _idle.Add(client);
+                    }
+                    else
+                    {
+                        await client.DisconnectAsync(true, cancellation);
+                        client.Dispose();
+                    }
+
                     return;
                 }
                 catch (Exception e) when (reused && attempt == 0 && e is IOException or SmtpProtocolException or ServiceNotConnectedException

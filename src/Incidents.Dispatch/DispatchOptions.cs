@@ -116,6 +116,15 @@ public sealed class SmtpSettings
 
     public string From { get; set; } = "incidents@example.org";
 
+    /// <summary>
+    /// Keep connections open between mails (default). Off: one connection per mail, for a server that serves one session
+    /// at a time (the tests' in-process netDumbster).
+    /// </summary>
+    public bool ReuseConnections { get; set; } = true;
+
+    /// <summary>How long one SMTP command may take before the attempt counts as a transient failure.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Open SMTP connections kept for the bulk lane (each one carries one mail at a time).</summary>
     public int PoolSize { get; set; } = 8;
 

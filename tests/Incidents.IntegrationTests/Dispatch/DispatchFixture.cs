@@ -90,6 +90,8 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["Dispatch:RetryMinInterval"] = "00:00:00.100",
             ["Dispatch:RetryMaxInterval"] = "00:00:00.500",
             ["Dispatch:Smtp:Host"] = "127.0.0.1",
+            // netDumbster serves one SMTP session at a time: a connection kept open would hold the next one back.
+            ["Dispatch:Smtp:ReuseConnections"] = "false",
             ["Dispatch:Smtp:Port"] = Smtp.Configuration.Port.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
             ["Dispatch:Rules:0:On"] = "incident-opened",
             ["Dispatch:Rules:0:Classes:0"] = "outage",
