@@ -18,6 +18,13 @@ var notices = Option("--notices", 10_000);
 var workerDll = Text("--worker") ?? throw new ArgumentException("--worker <Incidents.Dispatch.dll>");
 var sinkDll = Text("--sink") ?? throw new ArgumentException("--sink <Incidents.SmtpSink.dll>");
 var rabbitUri = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? throw new ArgumentException("ConnectionStrings__RabbitMq");
+if (new ConnectionFactory { Uri = new Uri(rabbitUri) }.VirtualHost == "/")
+{
+    // Never the development vhost (issue #16): the running worker would mail the benchmark's notices.
+    Console.WriteLine("WARNING refusing the RabbitMQ vhost \"/\": run through bench/dispatch.sh (vhost incidents_dispatch_bench)");
+    return;
+}
+
 var pg = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
                                            ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents");
 const string Database = "incidents_dispatch_bench";
