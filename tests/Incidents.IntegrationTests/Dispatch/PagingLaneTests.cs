@@ -13,8 +13,8 @@ public sealed class PagingLaneTests(ApiFixture api, PagingLaneFixture lane) : IC
 {
     private const int Bulk = 10_000;
 
-    /// <summary>Generous: the backlog drains at several hundred a second on a quiet machine, slower on a shared one.</summary>
-    private static readonly TimeSpan DrainWait = TimeSpan.FromMinutes(3);
+    /// <summary>Generous: the backlog drains at several hundred a second on a quiet machine, ~50 a second at load 40 on 2 cores (seen).</summary>
+    private static readonly TimeSpan DrainWait = TimeSpan.FromMinutes(10);
 
     [Fact]
     public async Task An_outage_is_paged_within_5_seconds_behind_10000_queued_bulk_notices_and_a_stale_warning_is_superseded()
