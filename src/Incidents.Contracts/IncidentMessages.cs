@@ -74,7 +74,8 @@ public sealed record IncidentSlaBreached(
 /// A receipt from the notification worker (Incidents.Dispatch): one attempt to deliver one notification to one
 /// recipient over one channel. <c>Outcome</c> is sent, failed (permanent, or retries exhausted) or retrying (a transient
 /// failure that will be tried again). <c>Trigger</c> names what caused the notification (incident-opened, sla-breached,
-/// service-restored, ...); <c>SourceVersion</c> is the stream version of the announced change.
+/// service-restored, ...); <c>SourceVersion</c> is the stream version of the announced change. <c>Lag</c> is the delay
+/// from the announced event (its time in the message) to this attempt; null from workers older than issue #16.
 /// </summary>
 public sealed record NotificationAttempted(
     Guid IncidentId,
@@ -86,7 +87,8 @@ public sealed record NotificationAttempted(
     int Attempt,
     string? Reason,
     bool IsDrill,
-    DateTimeOffset AttemptedAt);
+    DateTimeOffset AttemptedAt,
+    TimeSpan? Lag = null);
 
 /// <summary>
 /// An escalation level was raised: page <c>Paged</c> (the people on duty, with their channels) and <c>Recipients</c>
@@ -138,4 +140,7 @@ public static class NotificationTriggers
     public const string SlaWarning = "sla-warning";
     public const string SlaBreached = "sla-breached";
     public const string Escalated = "escalated";
+
+    /// <summary>The worker's own notice to the on-duty engineer that notifications are late (a lag over the threshold).</summary>
+    public const string DispatchLagging = "dispatch-lagging";
 }

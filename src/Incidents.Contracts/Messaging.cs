@@ -6,11 +6,23 @@ namespace Incidents.Contracts;
 /// </summary>
 public static class Messaging
 {
-    /// <summary>Fanout exchange carrying every incident integration message (MassTransit-compatible envelopes).</summary>
+    /// <summary>
+    /// Fanout exchange carrying the incident integration messages that are not pages (SLA warnings), in
+    /// MassTransit-compatible envelopes: the bulk lane.
+    /// </summary>
     public const string IncidentEventsExchange = "incidents.events";
 
-    /// <summary>The notification worker's queue, bound to <see cref="IncidentEventsExchange"/>.</summary>
+    /// <summary>
+    /// Fanout exchange of the paging lane: new incidents (<see cref="IncidentOpened"/>, with their first level), escalation
+    /// levels, breaches and the lifecycle steps people act on (<see cref="IncidentLifecycleChanged"/>). docs/dispatch.md says why.
+    /// </summary>
+    public const string IncidentPagesExchange = "incidents.pages";
+
+    /// <summary>The notification worker's bulk queue, bound to <see cref="IncidentEventsExchange"/>.</summary>
     public const string DispatchQueue = "incidents.dispatch";
+
+    /// <summary>The notification worker's paging queue, bound to <see cref="IncidentPagesExchange"/>, with its own consumers.</summary>
+    public const string DispatchPagesQueue = "incidents.dispatch.pages";
 
     /// <summary>MassTransit's exchange for the worker's receipts (urn:message:Incidents.Contracts:NotificationAttempted).</summary>
     public const string NotificationReceiptsExchange = "Incidents.Contracts:NotificationAttempted";
@@ -32,4 +44,10 @@ public static class NotificationOutcomes
 
     /// <summary>Failed for now; the worker tries again.</summary>
     public const string Retrying = "retrying";
+
+    /// <summary>
+    /// Not sent: its moment had passed before it could be delivered (a warning for a stage already met or breached, an
+    /// escalation level already overtaken). <see cref="NotificationAttempted.Reason"/> says by what.
+    /// </summary>
+    public const string Superseded = "superseded";
 }

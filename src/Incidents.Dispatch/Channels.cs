@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -30,8 +31,16 @@ public interface IChannelSender
     Task SendAsync(Delivery delivery, CancellationToken cancellation);
 }
 
-public sealed class EmailSender(IOptions<DispatchOptions> options) : IChannelSender
+/// <summary>
+/// Mail over SMTP (MailKit) on connections kept open: a small pool per lane (<c>Smtp:PoolSize</c> for bulk,
+/// <c>Smtp:PagesPoolSize</c> for pages), each connection carrying one mail at a time, instead of a connect, EHLO and QUIT
+/// per mail. A connection the server closed while idle is replaced once, transparently.
+/// </summary>
+public sealed class EmailSender(IOptions<DispatchOptions> options) : IChannelSender, IAsyncDisposable
 {
+    private readonly SmtpConnections _bulk = new(options.Value.Smtp, options.Value.Smtp.PoolSize);
+    private readonly SmtpConnections _pages = new(options.Value.Smtp, options.Value.Smtp.PagesPoolSize);
+
     public async Task SendAsync(Delivery delivery, CancellationToken cancellation)
     {
         var smtp = options.Value.Smtp;
@@ -40,29 +49,110 @@ public sealed class EmailSender(IOptions<DispatchOptions> options) : IChannelSen
         mail.To.Add(new MailboxAddress(delivery.Person.Name, delivery.Address));
         mail.Subject = delivery.Message.Subject;
         mail.Headers.Add("X-Incident-Id", delivery.Notice.IncidentId.ToString());
+        mail.Headers.Add("X-Incident-Trigger", delivery.Notice.Trigger);
         mail.Body = new TextPart("plain") { Text = delivery.Message.Body };
 
-        using var client = new SmtpClient();
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None,
-                cancellation);
-            if (!string.IsNullOrEmpty(smtp.UserName))
-            {
-                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellation);
-            }
-
-            await client.SendAsync(mail, cancellation);
-            await client.DisconnectAsync(true, cancellation);
+            await (delivery.Notice.IsPage ? _pages : _bulk).SendAsync(mail, cancellation);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
             throw new PermanentDeliveryException($"smtp {(int)e.StatusCode}: {e.Message}", e);
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException
-                                      or System.Net.Sockets.SocketException or ServiceNotConnectedException)
+        catch (Exception e) when (SmtpConnections.IsTransient(e))
         {
             throw new TransientDeliveryException($"smtp: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _bulk.DisposeAsync();
+        await _pages.DisposeAsync();
+    }
+}
+
+/// <summary>A bounded pool of open SMTP connections: at most <c>size</c> mails in flight, connections reused.</summary>
+public sealed class SmtpConnections(SmtpSettings smtp, int size) : IAsyncDisposable
+{
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private readonly SemaphoreSlim _slots = new(size, size);
+
+    public static bool IsTransient(Exception e) => e is SmtpCommandException or SmtpProtocolException or IOException or TimeoutException
+        or System.Net.Sockets.SocketException or ServiceNotConnectedException;
+
+    public async Task SendAsync(MimeMessage mail, CancellationToken cancellation)
+    {
+        await _slots.WaitAsync(cancellation);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var reused = _idle.TryTake(out var client);
+                client ??= new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+                try
+                {
+                    if (!client.IsConnected)
+                    {
+                        reused = false;
+                        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None,
+                            cancellation);
+                        if (!string.IsNullOrEmpty(smtp.UserName))
+                        {
+                            await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellation);
+                        }
+                    }
+
+                    await client.SendAsync(mail, cancellation);
+                    if (smtp.ReuseConnections)
+                    {
+                        _idle.Add(client);
+                    }
+                    else
+                    {
+                        await client.DisconnectAsync(true, cancellation);
+                        client.Dispose();
+                    }
+
+                    return;
+                }
+                catch (Exception e) when (reused && attempt == 0 && e is IOException or SmtpProtocolException or ServiceNotConnectedException
+                                              or System.Net.Sockets.SocketException)
+                {
+                    // The server closed a connection that sat idle in the pool: once more on a fresh one.
+                    client.Dispose();
+                }
+                catch
+                {
+                    client.Dispose();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            try
+            {
+                if (client.IsConnected)
+                {
+                    await client.DisconnectAsync(true);
+                }
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                // closing anyway
+            }
+
+            client.Dispose();
         }
     }
 }

@@ -64,9 +64,13 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     }
 }
 
-public sealed class LedgerSchema(DeliveryLedger ledger) : IHostedService
+public sealed class LedgerSchema(DeliveryLedger ledger, NpgsqlDataSource dataSource) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => ledger.EnsureSchemaAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ledger.EnsureSchemaAsync(cancellationToken);
+        await DispatchProgress.EnsureSchemaAsync(dataSource, cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -19,6 +19,8 @@ public static class DispatchHost
         builder.Services.AddHttpClient("dispatch", c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(Require(builder.Configuration, "ConnectionStrings:Dispatch")));
         builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<DispatchProgress>();
+        builder.Services.AddSingleton<LagAlarm>();
         builder.Services.AddHostedService<LedgerSchema>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<WebhookSender>();
@@ -40,28 +42,14 @@ public static class DispatchHost
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConsumer<IncidentNotificationConsumer>();
+            bus.AddConsumer<IncidentPageConsumer>();
             bus.UsingRabbitMq((context, rmq) =>
             {
                 ConfigureHost(rmq, rabbit);
-                rmq.ReceiveEndpoint(settings.Queue, endpoint =>
-                {
-                    // The API publishes raw to one fanout exchange (not MassTransit's per-type exchanges): bind that
-                    // exchange explicitly and do not create the per-message-type topology.
-                    endpoint.ConfigureConsumeTopology = false;
-                    endpoint.Bind(settings.SourceExchange, exchange =>
-                    {
-                        exchange.ExchangeType = "fanout";
-                        exchange.Durable = true;
-                        exchange.AutoDelete = false;
-                    });
-                    endpoint.UseMessageRetry(retry =>
-                    {
-                        retry.Exponential(settings.RetryLimit, settings.RetryMinInterval, settings.RetryMaxInterval,
-                            settings.RetryMinInterval);
-                        retry.Handle<TransientDeliveryException>();
-                    });
-                    endpoint.ConfigureConsumer<IncidentNotificationConsumer>(context);
-                });
+                rmq.Message<Incidents.Contracts.NotificationAttempted>(m => m.SetEntityName(settings.ReceiptsExchange));
+                // Two lanes, each its own queue and consumers (docs/dispatch.md): pages are never behind bulk.
+                Lane<IncidentPageConsumer>(context, rmq, settings, settings.PagesQueue, settings.PagesExchange, settings.Pages);
+                Lane<IncidentNotificationConsumer>(context, rmq, settings, settings.Queue, settings.SourceExchange, settings.Bulk);
             });
         });
 
@@ -73,6 +61,33 @@ public static class DispatchHost
             Results.Ok(new { replayed = await errors.ReplayAsync(ct) }));
         app.MapDispatchMetrics();
         return app;
+    }
+
+    /// <summary>
+    /// One lane: a queue bound to the API's fanout exchange of that lane (bound explicitly, without MassTransit's
+    /// per-message-type topology), its prefetch and concurrency, retries of transient failures.
+    /// </summary>
+    private static void Lane<TConsumer>(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator rmq, DispatchOptions settings,
+        string queue, string exchange, LaneSettings lane) where TConsumer : class, IConsumer
+    {
+        rmq.ReceiveEndpoint(queue, endpoint =>
+        {
+            endpoint.ConfigureConsumeTopology = false;
+            endpoint.PrefetchCount = lane.PrefetchCount;
+            endpoint.ConcurrentMessageLimit = lane.ConcurrentMessageLimit;
+            endpoint.Bind(exchange, x =>
+            {
+                x.ExchangeType = "fanout";
+                x.Durable = true;
+                x.AutoDelete = false;
+            });
+            endpoint.UseMessageRetry(retry =>
+            {
+                retry.Exponential(settings.RetryLimit, settings.RetryMinInterval, settings.RetryMaxInterval, settings.RetryMinInterval);
+                retry.Handle<TransientDeliveryException>();
+            });
+            endpoint.ConfigureConsumer<TConsumer>(context);
+        });
     }
 
     internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator rmq, Uri uri)

@@ -8,10 +8,30 @@ public sealed class DispatchOptions
 {
     public const string Section = "Dispatch";
 
-    /// <summary>The worker's own queue, bound to the API's fanout exchange <see cref="SourceExchange"/>.</summary>
+    /// <summary>The worker's bulk queue, bound to the API's fanout exchange <see cref="SourceExchange"/>.</summary>
     public string Queue { get; set; } = Messaging.DispatchQueue;
 
     public string SourceExchange { get; set; } = Messaging.IncidentEventsExchange;
+
+    /// <summary>The worker's paging queue, bound to <see cref="PagesExchange"/>, with its own consumers (docs/dispatch.md).</summary>
+    public string PagesQueue { get; set; } = Messaging.DispatchPagesQueue;
+
+    public string PagesExchange { get; set; } = Messaging.IncidentPagesExchange;
+
+    /// <summary>
+    /// The exchange receipts are published to (MassTransit's exchange of <see cref="NotificationAttempted"/>, which the API
+    /// reads). Another name keeps a worker's receipts away from the API (the backlog test and the benchmark).
+    /// </summary>
+    public string ReceiptsExchange { get; set; } = Messaging.NotificationReceiptsExchange;
+
+    /// <summary>Prefetch and concurrency of the paging lane: few messages, each one urgent.</summary>
+    public LaneSettings Pages { get; set; } = new() { PrefetchCount = 16, ConcurrentMessageLimit = 8 };
+
+    /// <summary>Prefetch and concurrency of the bulk lane: enough sends in flight to hide SMTP and database round trips.</summary>
+    public LaneSettings Bulk { get; set; } = new() { PrefetchCount = 64, ConcurrentMessageLimit = 32 };
+
+    /// <summary>A notification later than this after its event is announced to the on-duty engineer (docs/dispatch.md).</summary>
+    public LagAlertSettings LagAlert { get; set; } = new();
 
     /// <summary>Base of the link in every message: {LinkBase}/{incidentId}.</summary>
     public string LinkBase { get; set; } = "http://127.0.0.1:5080/api/v1/incidents";
@@ -95,6 +115,41 @@ public sealed class SmtpSettings
     public string? Password { get; set; }
 
     public string From { get; set; } = "incidents@example.org";
+
+    /// <summary>
+    /// Keep connections open between mails (default). Off: one connection per mail, for a server that serves one session
+    /// at a time (the tests' in-process netDumbster).
+    /// </summary>
+    public bool ReuseConnections { get; set; } = true;
+
+    /// <summary>How long one SMTP command may take before the attempt counts as a transient failure.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Open SMTP connections kept for the bulk lane (each one carries one mail at a time).</summary>
+    public int PoolSize { get; set; } = 8;
+
+    /// <summary>Open SMTP connections kept for the paging lane alone, so a page never waits for a bulk send.</summary>
+    public int PagesPoolSize { get; set; } = 2;
+}
+
+/// <summary>One lane's RabbitMQ prefetch and how many of its messages are handled at once.</summary>
+public sealed class LaneSettings
+{
+    public int PrefetchCount { get; set; }
+
+    public int ConcurrentMessageLimit { get; set; }
+}
+
+/// <summary>Who hears that notifications are late, from what delay, and at most how often.</summary>
+public sealed class LagAlertSettings
+{
+    public TimeSpan Threshold { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Keys of the recipient directory; a key the directory does not hold is skipped (logged).</summary>
+    public List<string> Recipients { get; set; } = ["duty-engineer"];
+
+    /// <summary>At most one alert per this interval, however many notifications are late.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>An HTTP SMS gateway: POST {phone, text} as JSON to <c>Url</c>. Empty URL: SMS off.</summary>
@@ -127,6 +182,19 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? "", out _))
         {
             errors.Add($"Dispatch:TimeZone '{options.TimeZone}' is not a time zone this machine knows (use an IANA id such as Asia/Shanghai).");
+        }
+
+        foreach (var (lane, settings) in new[] { ("Pages", options.Pages), ("Bulk", options.Bulk) })
+        {
+            if (settings.ConcurrentMessageLimit is < 1 or > 256 || settings.PrefetchCount < settings.ConcurrentMessageLimit)
+            {
+                errors.Add($"Dispatch:{lane}: ConcurrentMessageLimit must be 1 to 256 and PrefetchCount at least as large.");
+            }
+        }
+
+        if (options.Smtp.PoolSize < 1 || options.Smtp.PagesPoolSize < 1)
+        {
+            errors.Add("Dispatch:Smtp: PoolSize and PagesPoolSize must be at least 1.");
         }
 
         if (options.RetryLimit is < 0 or > 20)

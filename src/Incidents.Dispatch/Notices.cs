@@ -16,6 +16,14 @@ public sealed record Notice(
     IReadOnlyList<string>? Recipients = null,
     IReadOnlyList<PagedRecipient>? Paged = null)
 {
+    /// <summary>The SLA stage a warning or breach is about (acknowledge, on-site, restore); null for other notices.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>Came on the paging lane (mail goes over the paging lane's own SMTP connections).</summary>
+    public bool IsPage { get; init; }
+
+    /// <summary>The delay from the announced event to <paramref name="now"/> (never negative: clocks of two hosts differ slightly).</summary>
+    public TimeSpan LagAt(DateTimeOffset now) => now > At ? now - At : TimeSpan.Zero;
 
     /// <summary>The key a delivery is remembered by: the same change to the same person on the same channel is sent once.</summary>
     public string DeliveryKey(string recipient, string channel) => $"{IncidentId:N}:{SourceVersion}:{Trigger}:{recipient}:{channel}";
@@ -28,7 +36,7 @@ public sealed record Notice(
 
     public static Notice From(IncidentSlaBreached m) =>
         new(m.IncidentId, NotificationTriggers.SlaBreached, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
-            $"breached:{m.Stage}:{m.Target}", m.DueAt);
+            $"breached:{m.Stage}:{m.Target}", m.DueAt) { Stage = m.Stage };
 
     public static Notice From(IncidentEscalated m) =>
         new(m.IncidentId, NotificationTriggers.Escalated, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
@@ -37,7 +45,15 @@ public sealed record Notice(
 
     public static Notice From(IncidentSlaWarning m) =>
         new(m.IncidentId, NotificationTriggers.SlaWarning, m.StreamVersion, m.Title, m.Class, m.AffectedSystem, m.IsDrill,
-            $"warning:{m.Stage}:{m.Threshold:0.##}", m.WarnedAt);
+            $"warning:{m.Stage}:{m.Threshold:0.##}", m.WarnedAt) { Stage = m.Stage };
+
+    /// <summary>
+    /// The worker's own notice that notifications are late: <paramref name="late"/> reached its recipients
+    /// <paramref name="lag"/> after its event. Sent to the on-duty engineer, about the incident of the late notice.
+    /// </summary>
+    public static Notice Lagging(Notice late, TimeSpan lag, DateTimeOffset now, IReadOnlyList<string> recipients) =>
+        new(late.IncidentId, NotificationTriggers.DispatchLagging, late.SourceVersion, late.Title, late.Class, late.AffectedSystem,
+            late.IsDrill, $"lagging:{(long)lag.TotalSeconds}:{late.Trigger}", now, recipients) { IsPage = true };
 }
 
 /// <summary>A rendered message in one language: subject and body for mail and chat, <see cref="Short"/> for SMS.</summary>
@@ -54,6 +70,7 @@ public static class Templates
         [NotificationTriggers.Escalated] = ("事件升级", "Escalation"),
         [NotificationTriggers.SlaWarning] = ("时限预警", "SLA warning"),
         [NotificationTriggers.SlaBreached] = ("超时", "SLA breached"),
+        [NotificationTriggers.DispatchLagging] = ("通知延迟", "Notifications late"),
         ["acknowledged"] = ("已响应", "Acknowledged"),
         ["service-restored"] = ("服务已恢复", "Service restored"),
         ["resolved"] = ("已解决", "Resolved"),

@@ -56,6 +56,10 @@ public static class StatusWords
                 return english
                     ? $"escalated to level {number} ({name}){(round != "1" ? $", round {round}" : "")}: {why}"
                     : $"升级至第 {number} 级（{name}）{(round != "1" ? $"，第 {round} 轮" : "")}，原因：{why}";
+            case ["lagging", var seconds, var late]:
+                return english
+                    ? $"notifications are late: one ({late}) reached its recipients {seconds} s after its event"
+                    : $"通知延迟：一条通知（{late}）在事件发生 {seconds} 秒后才送出";
             default:
                 return Word(Statuses, clockState);
         }

@@ -44,7 +44,7 @@ public sealed class IsolationTests(ApiFixture api, DispatchFixture dispatch) : I
     {
         // Listen on the development vhost as its API and worker would: the incident announcements and the receipts.
         var development = TestServices.OnVhost(TestServices.RabbitMqUri, DevelopmentVhost);
-        await using var announcements = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange, development);
+        await using var announcements = await BrokerProbe.BindAnnouncementsAsync(development);
         await using var receipts = await BrokerProbe.BindAsync(Messaging.NotificationReceiptsExchange, development);
 
         var id = await api.Client().ReportOutageAsync(DispatchFixture.System("outage"));

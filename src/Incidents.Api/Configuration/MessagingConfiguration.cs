@@ -25,28 +25,36 @@ public static class MessagingConfiguration
         options.CodeGeneration.TypeLoadMode = configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Auto);
 
         var rabbit = new Uri(ConnectionStrings.Require(configuration, ConnectionStrings.RabbitMq));
+        // Two lanes (docs/dispatch.md): pages (new incidents, escalation levels, breaches, the lifecycle steps people act
+        // on) on their own exchange, which the worker reads on its own queue with its own consumers, so a backlog of bulk
+        // notices (SLA warnings) never holds a page back. Both are declared here with the worker's arguments (fanout, durable).
         var transport = options.UseRabbitMq(rabbit)
             .AutoProvision()
             .DeclareExchange(Messaging.IncidentEventsExchange, exchange =>
             {
                 exchange.ExchangeType = ExchangeType.Fanout;
                 exchange.IsDurable = true;
+            })
+            .DeclareExchange(Messaging.IncidentPagesExchange, exchange =>
+            {
+                exchange.ExchangeType = ExchangeType.Fanout;
+                exchange.IsDurable = true;
             });
 
         options.PublishMessage<IncidentOpened>()
-            .ToRabbitExchange(Messaging.IncidentEventsExchange)
+            .ToRabbitExchange(Messaging.IncidentPagesExchange)
             .UseMassTransitInterop();
         options.PublishMessage<IncidentLifecycleChanged>()
-            .ToRabbitExchange(Messaging.IncidentEventsExchange)
+            .ToRabbitExchange(Messaging.IncidentPagesExchange)
+            .UseMassTransitInterop();
+        options.PublishMessage<IncidentSlaBreached>()
+            .ToRabbitExchange(Messaging.IncidentPagesExchange)
+            .UseMassTransitInterop();
+        options.PublishMessage<IncidentEscalated>()
+            .ToRabbitExchange(Messaging.IncidentPagesExchange)
             .UseMassTransitInterop();
 
         options.PublishMessage<IncidentSlaWarning>()
-            .ToRabbitExchange(Messaging.IncidentEventsExchange)
-            .UseMassTransitInterop();
-        options.PublishMessage<IncidentSlaBreached>()
-            .ToRabbitExchange(Messaging.IncidentEventsExchange)
-            .UseMassTransitInterop();
-        options.PublishMessage<IncidentEscalated>()
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
         Assurance.KeyAssuranceMessaging.Configure(options, transport);

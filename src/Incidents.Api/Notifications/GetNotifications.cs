@@ -18,7 +18,9 @@ namespace Incidents.Api.Notifications;
 
 /// <summary>
 /// One person told (or not) of one announced change over one channel: the outcome of the last attempt
-/// (<c>delivered</c>, <c>retrying</c>, <c>failed</c>), how many attempts, when the first was made and when it arrived.
+/// (<c>delivered</c>, <c>retrying</c>, <c>failed</c>, or <c>superseded</c>: not sent because its moment had passed), how
+/// many attempts, when the first was made and when it arrived. <see cref="Lag"/> is the delay from the announced event to
+/// the delivery (or to the last attempt), <see cref="LagWarning"/> says it is over <see cref="NotificationLag.Threshold"/>.
 /// </summary>
 public sealed record DeliveryRecord(
     string Recipient,
@@ -27,7 +29,17 @@ public sealed record DeliveryRecord(
     int Attempts,
     DateTimeOffset FirstAttemptAt,
     DateTimeOffset? DeliveredAt,
-    string? LastFailure);
+    string? LastFailure,
+    TimeSpan? Lag = null,
+    bool LagWarning = false);
+
+/// <summary>When the delay from an event to its notification is worth a warning (the worker also pages the on-duty engineer).</summary>
+public static class NotificationLag
+{
+    public static readonly TimeSpan Threshold = TimeSpan.FromSeconds(60);
+
+    public static bool IsLate(TimeSpan? lag) => lag > Threshold;
+}
 
 /// <summary>A change the API announced to the notification worker (the event at <see cref="Version"/>) and who was told of it.</summary>
 public sealed record Announcement(long Version, string Trigger, DateTimeOffset At, string Summary, IReadOnlyList<DeliveryRecord> Deliveries);
@@ -66,7 +78,8 @@ public static class GetNotificationsEndpoint
     [EndpointSummary("Who was told")]
     [EndpointDescription("Every announced change of the incident (report, lifecycle steps, SLA warnings and breaches, " +
         "escalation levels) with the deliveries the notification worker recorded for it: recipient, channel, " +
-        "outcome (delivered, retrying, failed), attempts, when.")]
+        "outcome (delivered, retrying, failed, superseded), attempts, when, and the lag from the event to the delivery " +
+        "(lagWarning over 60 s).")]
     [Authorize(Policy = Policies.ReadIncidents)]
     [Tags(ApiTags.Incidents)]
     [ProducesResponseType<IncidentNotifications>(StatusCodes.Status200OK)]
@@ -91,8 +104,10 @@ public static class GetNotificationsEndpoint
         var receipts = events
             .Select(e => e.Data switch
             {
-                NotificationDelivered d => new Receipt(d.SourceVersion, d.Trigger, d.Recipient, d.Channel, d.At, null, false),
-                NotificationFailed f => new Receipt(f.SourceVersion, f.Trigger, f.Recipient, f.Channel, f.At, f.Reason, f.WillRetry),
+                NotificationDelivered d => new Receipt(d.SourceVersion, d.Trigger, d.Recipient, d.Channel, d.At, null, false, d.Lag),
+                NotificationFailed f => new Receipt(f.SourceVersion, f.Trigger, f.Recipient, f.Channel, f.At, f.Reason, f.WillRetry, f.Lag),
+                NotificationSuperseded x => new Receipt(x.SourceVersion, x.Trigger, x.Recipient, x.Channel, x.At, x.Reason, false, x.Lag,
+                    Superseded: true),
                 _ => null,
             })
             .OfType<Receipt>()
@@ -113,16 +128,19 @@ public static class GetNotificationsEndpoint
     }
 
     private sealed record Receipt(long SourceVersion, string Trigger, string Recipient, string Channel, DateTimeOffset At, string? Failure,
-        bool WillRetry);
+        bool WillRetry, TimeSpan? Lag, bool Superseded = false);
 
     private static DeliveryRecord Summarise(IGrouping<(string Recipient, string Channel), Receipt> attempts)
     {
         var ordered = attempts.OrderBy(r => r.At).ToList();
         var delivered = ordered.FirstOrDefault(r => r.Failure is null);
         var last = ordered[^1];
-        var outcome = delivered is not null ? "delivered" : last.WillRetry ? NotificationOutcomes.Retrying : NotificationOutcomes.Failed;
+        var outcome = delivered is not null ? "delivered"
+            : last.Superseded ? NotificationOutcomes.Superseded
+            : last.WillRetry ? NotificationOutcomes.Retrying : NotificationOutcomes.Failed;
+        var lag = (delivered ?? last).Lag;
         return new DeliveryRecord(attempts.Key.Recipient, attempts.Key.Channel, outcome, ordered.Count, ordered[0].At, delivered?.At,
-            ordered.LastOrDefault(r => r.Failure is not null)?.Failure);
+            ordered.LastOrDefault(r => r.Failure is not null)?.Failure, lag, NotificationLag.IsLate(lag));
     }
 
     /// <summary>The trigger the notification worker knows this event by (as in the integration messages); null when not announced.</summary>

@@ -28,12 +28,17 @@ public static class NotificationReceiptHandler
             return;
         }
 
-        object fact = receipt.Outcome == NotificationOutcomes.Sent
-            ? new NotificationDelivered(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
-                receipt.Attempt, NotificationEventTypes.Dispatcher, receipt.AttemptedAt)
-            : new NotificationFailed(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
-                receipt.Attempt, receipt.Reason ?? receipt.Outcome, receipt.Outcome == NotificationOutcomes.Retrying, NotificationEventTypes.Dispatcher,
-                receipt.AttemptedAt);
+        object fact = receipt.Outcome switch
+        {
+            NotificationOutcomes.Sent => new NotificationDelivered(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion,
+                receipt.Recipient, receipt.Channel, receipt.Attempt, NotificationEventTypes.Dispatcher, receipt.AttemptedAt, receipt.Lag),
+            NotificationOutcomes.Superseded => new NotificationSuperseded(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion,
+                receipt.Recipient, receipt.Channel, receipt.Reason ?? receipt.Outcome, NotificationEventTypes.Dispatcher, receipt.AttemptedAt,
+                receipt.Lag),
+            _ => new NotificationFailed(receipt.IncidentId, receipt.Trigger, receipt.SourceVersion, receipt.Recipient, receipt.Channel,
+                receipt.Attempt, receipt.Reason ?? receipt.Outcome, receipt.Outcome == NotificationOutcomes.Retrying,
+                NotificationEventTypes.Dispatcher, receipt.AttemptedAt, receipt.Lag),
+        };
         if (await AlreadyRecordedAsync(session, receipt.IncidentId, fact, cancellation))
         {
             return;

@@ -17,6 +17,10 @@ public sealed class ReceiptObserver(DispatchMetrics metrics) : IPublishObserver
         if (context.Message is NotificationAttempted receipt)
         {
             metrics.Attempted(receipt.Channel, receipt.Outcome);
+            if (receipt.Lag is { } lag)
+            {
+                metrics.Lagged(receipt.Trigger, lag);
+            }
         }
 
         return Task.CompletedTask;
@@ -58,7 +62,7 @@ public sealed class DrainObserver(DispatchMetrics metrics, IOptions<DispatchOpti
         return Task.CompletedTask;
     }
 
-    // The bus also has its own temporary endpoint; only the worker's queue is the one the depth gauge watches.
+    // The bus also has its own temporary endpoint; only the worker's two queues count.
     private bool FromWorkerQueue(ReceiveContext context) =>
-        context.InputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1] == options.Value.Queue;
+        context.InputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1] is var queue && (queue == options.Value.Queue || queue == options.Value.PagesQueue);
 }

@@ -59,6 +59,12 @@ public sealed class IncidentDetails
     /// <summary>The earliest due time among open stages; the board orders by it.</summary>
     public DateTimeOffset? NextDueAt { get; set; }
 
+    /// <summary>
+    /// The delay from the announced event to the attempt, in the notification worker's latest receipt (issue #16); null
+    /// before the first receipt, or from an older worker. The SLA board shows it and warns over a minute.
+    /// </summary>
+    public TimeSpan? NotificationLag { get; set; }
+
     /// <summary>The chain hash of the last event (<c>chain-hash</c> header): the next append links to it.</summary>
     public string ChainHash { get; set; } = "";
 

@@ -48,6 +48,13 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         view.State = Incident.Evolve(view.State, data);
         view.Sla = SlaClock.Evolve(view.Sla, data);
         view.Escalation = EscalationClock.Evolve(view.Escalation, data);
+        view.NotificationLag = data switch
+        {
+            Domain.Notifications.NotificationDelivered d => d.Lag ?? view.NotificationLag,
+            Domain.Notifications.NotificationFailed f => f.Lag ?? view.NotificationLag,
+            Domain.Notifications.NotificationSuperseded x => x.Lag ?? view.NotificationLag,
+            _ => view.NotificationLag,
+        };
         var open = view.Sla is { } sla ? OpenDueTimes(sla).ToList() : [];
         view.HasOpenStage = open.Count > 0;
         view.NextDueAt = open.Count > 0 ? open.Min() : null;

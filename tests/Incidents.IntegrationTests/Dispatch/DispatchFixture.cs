@@ -30,6 +30,9 @@ public sealed class DispatchFixture : IAsyncLifetime
 
     public string Queue { get; } = $"incidents.dispatch.{TestServices.TestDatabase}";
 
+    /// <summary>The worker's paging lane (issue #16).</summary>
+    public string PagesQueue => Queue + ".pages";
+
     /// <summary>
     /// The affected system of this run's test incidents: every test run's worker hears every run's API (one shared
     /// exchange), so the rules only match systems of this run.
@@ -82,10 +85,13 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["ConnectionStrings:Dispatch"] = TestServices.TestDatabaseConnectionString,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
             ["Dispatch:Queue"] = Queue,
+            ["Dispatch:PagesQueue"] = PagesQueue,
             ["Dispatch:RetryLimit"] = "2",
             ["Dispatch:RetryMinInterval"] = "00:00:00.100",
             ["Dispatch:RetryMaxInterval"] = "00:00:00.500",
             ["Dispatch:Smtp:Host"] = "127.0.0.1",
+            // netDumbster serves one SMTP session at a time: a connection kept open would hold the next one back.
+            ["Dispatch:Smtp:ReuseConnections"] = "false",
             ["Dispatch:Smtp:Port"] = Smtp.Configuration.Port.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
             ["Dispatch:Rules:0:On"] = "incident-opened",
             ["Dispatch:Rules:0:Classes:0"] = "outage",
@@ -100,6 +106,9 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["Dispatch:Rules:2:Classes:0"] = "security-event",
             ["Dispatch:Rules:2:Systems:0"] = System("security"),
             ["Dispatch:Rules:2:Recipients:0"] = "security-lead",
+            ["Dispatch:Rules:3:On"] = "sla-warning",
+            ["Dispatch:Rules:3:Systems:0"] = System("outage"),
+            ["Dispatch:Rules:3:Recipients:0"] = "purchaser-contact",
             ["Dispatch:Recipients:purchaser-contact:Name"] = "医保局联系人",
             ["Dispatch:Recipients:purchaser-contact:Email"] = "purchaser@example.org",
             ["Dispatch:Recipients:purchaser-contact:Webhooks:0:Kind"] = "generic",
@@ -156,7 +165,7 @@ public sealed class DispatchFixture : IAsyncLifetime
         .ToList();
 
     /// <summary>Puts a message on the worker's queue the way Wolverine's MassTransit interop does (for redelivery tests).</summary>
-    public async Task SendRawAsync(string messageType, object message, Guid messageId)
+    public async Task SendRawAsync(string messageType, object message, Guid messageId, string? queue = null)
     {
         var envelope = new
         {
@@ -165,41 +174,44 @@ public sealed class DispatchFixture : IAsyncLifetime
             message,
             headers = new Dictionary<string, object>(),
         };
-        await SendBytesAsync(global::System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(envelope, IncidentsClient.Json), messageId);
+        await SendBytesAsync(global::System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(envelope, IncidentsClient.Json), messageId, queue);
     }
 
     /// <summary>Puts raw bytes on the worker's queue as a MassTransit JSON message.</summary>
-    public async Task SendBytesAsync(byte[] body, Guid messageId)
+    public async Task SendBytesAsync(byte[] body, Guid messageId, string? queue = null)
     {
         await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = messageId.ToString(), Persistent = true };
-        await channel.BasicPublishAsync("", Queue, mandatory: true, properties, body);
+        await channel.BasicPublishAsync("", queue ?? Queue, mandatory: true, properties, body);
     }
 
-    /// <summary>The tests put messages straight on the worker's queue: it must exist and be consumed first.</summary>
+    /// <summary>The tests put messages straight on the worker's queues: they must exist and be consumed first.</summary>
     private async Task WaitForConsumerAsync()
     {
         await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
-        await Eventually.GetAsync(async () =>
+        foreach (var queue in new[] { Queue, PagesQueue })
         {
-            await using var channel = await connection.CreateChannelAsync();
-            try
+            await Eventually.GetAsync(async () =>
             {
-                return (await channel.QueueDeclarePassiveAsync(Queue)).ConsumerCount;
-            }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-            {
-                return 0u;
-            }
-        }, consumers => consumers > 0, TimeSpan.FromSeconds(30), "the worker consuming its queue");
+                await using var channel = await connection.CreateChannelAsync();
+                try
+                {
+                    return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    return 0u;
+                }
+            }, consumers => consumers > 0, TimeSpan.FromSeconds(30), "the worker consuming its queue");
+        }
     }
 
     private async Task PurgeAsync()
     {
         await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-dispatch");
         await using var channel = await connection.CreateChannelAsync();
-        foreach (var queue in new[] { Queue, Queue + "_error" })
+        foreach (var queue in new[] { Queue, Queue + "_error", PagesQueue, PagesQueue + "_error" })
         {
             try
             {

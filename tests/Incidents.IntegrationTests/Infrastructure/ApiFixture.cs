@@ -20,7 +20,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestServices.RecreateTestDatabaseAsync();
-        Broker = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange);
+        Broker = await BrokerProbe.BindAnnouncementsAsync();
 
         _factory = await TestHost.StartAsync(TestServices.TestDatabase);
     }

@@ -19,16 +19,25 @@ public sealed class BrokerProbe : IAsyncDisposable
     private IConnection? _connection;
     private IChannel? _channel;
 
-    public static async Task<BrokerProbe> BindAsync(string exchange, string? uri = null)
+    /// <summary>A probe on both lanes the API announces on (pages and bulk, docs/dispatch.md).</summary>
+    public static Task<BrokerProbe> BindAnnouncementsAsync(string? uri = null) =>
+        BindAsync([Incidents.Contracts.Messaging.IncidentPagesExchange, Incidents.Contracts.Messaging.IncidentEventsExchange], uri);
+
+    public static Task<BrokerProbe> BindAsync(string exchange, string? uri = null) => BindAsync([exchange], uri);
+
+    public static async Task<BrokerProbe> BindAsync(string[] exchanges, string? uri = null)
     {
         var probe = new BrokerProbe();
         probe._connection = uri is null
             ? await TestServices.ConnectToBrokerAsync("incidents-tests-probe")
             : await new ConnectionFactory { Uri = new Uri(uri), ClientProvidedName = "incidents-tests-probe" }.CreateConnectionAsync();
         probe._channel = await probe._connection.CreateChannelAsync();
-        await probe._channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
         var queue = await probe._channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
-        await probe._channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        foreach (var exchange in exchanges)
+        {
+            await probe._channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+            await probe._channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        }
 
         var consumer = new AsyncEventingBasicConsumer(probe._channel);
         consumer.ReceivedAsync += (_, delivery) =>

@@ -22,7 +22,7 @@ public sealed class SlaFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestServices.RecreateDatabaseAsync(Database);
-        Broker = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange);
+        Broker = await BrokerProbe.BindAnnouncementsAsync();
         Factory = await TestHost.StartAsync(Database, clock: Clock.Time);
         Clock.Attach(Factory, Database);
     }

@@ -134,6 +134,7 @@ public static class GetTimelineEndpoint
         SlaBreached e => $"SLA breached: {Words(e.Stage)} stage not met within {Duration(e.Target)} (due {e.DueAt:u})",
         Domain.Notifications.NotificationDelivered e => $"Notified {e.Recipient} by {e.Channel} of {Trigger(e.Trigger)} (attempt {e.Attempt})",
         Domain.Notifications.NotificationFailed e => $"Notifying {e.Recipient} by {e.Channel} of {Trigger(e.Trigger)} failed (attempt {e.Attempt}{(e.WillRetry ? ", will retry" : "")}): {e.Reason}",
+        Domain.Notifications.NotificationSuperseded e => $"Did not notify {e.Recipient} by {e.Channel} of {Trigger(e.Trigger)}: superseded ({e.Reason})",
         Domain.Escalation.EscalationLevelRaised e => Escalated(e),
         Domain.Assurance.IncidentUnderKeyAssurance e => $"Reported during key-assurance period {e.PeriodName}: held to its tighter SLA and escalation policy",
         _ => data.GetType().Name,

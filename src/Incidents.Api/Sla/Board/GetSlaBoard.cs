@@ -16,6 +16,9 @@ namespace Incidents.Api.Sla.Board;
 /// <summary>
 /// One open stage on the hotline board. <c>dutyGap</c>: the last escalation level that found nobody on duty for one of
 /// its targets (who, when) — the chain went on to the next level at once (docs/oncall.md).
+/// <see cref="NotificationLag"/> is the delay of the incident's latest notification
+/// receipt (event to delivery attempt); <see cref="NotificationLagWarning"/> says it is over a minute: people may not
+/// have heard of what the board shows.
 /// </summary>
 public sealed record SlaBoardEntry(
     Guid IncidentId,
@@ -29,9 +32,13 @@ public sealed record SlaBoardEntry(
     TimeSpan Remaining,
     bool Warning,
     bool Breached,
-    string? DutyGap = null);
+    string? DutyGap = null,
+    TimeSpan? NotificationLag = null,
+    bool NotificationLagWarning = false);
 
-public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated);
+/// <summary>The board; <see cref="NotificationLagWarning"/>: some incident on it was notified more than a minute late.</summary>
+public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated,
+    bool NotificationLagWarning = false);
 
 /// <summary>The filters of the board, as sent; <see cref="Read"/> checks them.</summary>
 public sealed class SlaBoardQuery
@@ -74,7 +81,7 @@ public static class GetSlaBoardEndpoint
 
     [WolverineGet("/api/v1/sla/board", OperationId = "getSlaBoard")]
     [EndpointSummary("SLA board")]
-    [EndpointDescription("Every open SLA stage, least time left first (breached ones on top), with warning and breached flags.")]
+    [EndpointDescription("Every open SLA stage, least time left first (breached ones on top), with warning and breached flags, and how late the incident's latest notification was (notificationLagWarning over 60 s).")]
     [Authorize(Policy = Policies.ReadIncidents)]
     [Tags(ApiTags.Sla)]
     [ProducesResponseType<SlaBoard>(StatusCodes.Status200OK)]
@@ -113,10 +120,11 @@ public static class GetSlaBoardEndpoint
             .SelectMany(view => SlaClock.Evaluate(view.Sla!, now)
                 .Where(c => c.Status is SlaStageStatus.Running or SlaStageStatus.Breached)
                 .Select(c => new SlaBoardEntry(view.Id, view.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
-                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached, view.Escalation?.LastGap)))
+                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached, view.Escalation?.LastGap,
+                    view.NotificationLag, Notifications.NotificationLag.IsLate(view.NotificationLag))))
             .OrderBy(e => e.DueAt)
             .ThenBy(e => e.IncidentId)
             .ToList();
-        return TypedResults.Ok(new SlaBoard(now, entries, open.Count > limit));
+        return TypedResults.Ok(new SlaBoard(now, entries, open.Count > limit, entries.Any(e => e.NotificationLagWarning)));
     }
 }

@@ -1,0 +1,116 @@
+using Incidents.Contracts;
+using Npgsql;
+
+namespace Incidents.Dispatch;
+
+/// <summary>
+/// What the worker has learnt of each incident's progress (table <c>dispatch_progress</c>: incident, fact, the highest
+/// stream version it was seen at), recorded from every message it consumes on either lane: a stage met (a lifecycle step),
+/// a stage breached, an escalation level raised, the incident ended. A notice is superseded when a fact that makes it
+/// stale was announced at a later stream version than the notice itself: a warning for a stage since met or breached, an
+/// escalation level since overtaken by another level or by the acknowledgement, anything after the incident ended.
+/// The lifecycle steps and the breaches travel on the paging lane, so the worker knows them before it reaches a
+/// warning that waited in the bulk lane (docs/dispatch.md).
+/// </summary>
+public sealed class DispatchProgress(NpgsqlDataSource dataSource)
+{
+    public const string Ended = "ended";
+    public const string Escalated = "escalated";
+
+    public static string Met(string stage) => $"met:{stage}";
+
+    public static string Breached(string stage) => $"breached:{stage}";
+
+    public static async Task EnsureSchemaAsync(NpgsqlDataSource dataSource, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            CREATE TABLE IF NOT EXISTS dispatch_progress (
+                incident_id uuid NOT NULL,
+                fact text NOT NULL,
+                version bigint NOT NULL,
+                PRIMARY KEY (incident_id, fact))
+            """);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>The fact a notice announces, if it is one that can make other notices stale.</summary>
+    public static string? FactOf(Notice notice) => notice.Trigger switch
+    {
+        NotificationTriggers.SlaBreached when notice.Stage is { } stage => Breached(stage),
+        NotificationTriggers.Escalated => Escalated,
+        "acknowledged" => Met("acknowledge"),
+        "responder-on-site" => Met("on-site"),
+        "service-restored" => Met("restore"),
+        "resolved" or "closed" or "cancelled" => Ended,
+        _ => null,
+    };
+
+    /// <summary>The facts that, announced later than the notice, make it stale; empty: it never goes stale.</summary>
+    public static string[] StaleAfter(Notice notice) => notice.Trigger switch
+    {
+        NotificationTriggers.SlaWarning when notice.Stage is { } stage => [Met(stage), Breached(stage), Ended],
+        NotificationTriggers.Escalated => [Escalated, Met("acknowledge"), Ended],
+        _ => [],
+    };
+
+    public async Task RecordAsync(Notice notice, CancellationToken cancellation)
+    {
+        if (FactOf(notice) is not { } fact)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO dispatch_progress (incident_id, fact, version) VALUES ($1, $2, $3)
+            ON CONFLICT (incident_id, fact) DO UPDATE SET version = GREATEST(dispatch_progress.version, EXCLUDED.version)
+            """);
+        command.Parameters.AddWithValue(notice.IncidentId);
+        command.Parameters.AddWithValue(fact);
+        command.Parameters.AddWithValue(notice.SourceVersion);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>Why the notice's moment has passed (the reason its receipts give), or null when it is still current.</summary>
+    public async Task<string?> SupersededAsync(Notice notice, CancellationToken cancellation)
+    {
+        var stale = StaleAfter(notice);
+        if (stale.Length == 0)
+        {
+            return null;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT fact, version FROM dispatch_progress WHERE incident_id = $1 AND fact = ANY($2) AND version > $3
+            ORDER BY version LIMIT 1
+            """);
+        command.Parameters.AddWithValue(notice.IncidentId);
+        command.Parameters.AddWithValue(stale);
+        command.Parameters.AddWithValue(notice.SourceVersion);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        if (!await reader.ReadAsync(cancellation))
+        {
+            return null;
+        }
+
+        var (fact, version) = (reader.GetString(0), reader.GetInt64(1));
+        return fact switch
+        {
+            Ended => $"the incident was resolved, closed or cancelled (version {version})",
+            Escalated => $"a later escalation level was raised (version {version})",
+            _ when fact.StartsWith("met:", StringComparison.Ordinal) => $"the {fact[4..]} stage was met (version {version})",
+            _ => $"the {fact[9..]} stage breached and that was announced (version {version})",
+        };
+    }
+}
+
+/// <summary>At most one lag alert per interval in this process, however many notifications are late.</summary>
+public sealed class LagAlarm
+{
+    private long _nextTicks = long.MinValue;
+
+    public bool TryRaise(DateTimeOffset now, TimeSpan interval)
+    {
+        var next = Interlocked.Read(ref _nextTicks);
+        return now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextTicks, (now + interval).UtcTicks, next) == next;
+    }
+}
