@@ -29,6 +29,7 @@ public static class PersistenceConfiguration
                 options.Events.UseIdentityMapForAggregates = true;
                 options.AddIncidentProjections(Kpis.KpiData.Zone(configuration));
                 options.AddDrillProjections();
+                options.AddIntakeProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

@@ -12,6 +12,7 @@ public static class ApiTags
     public const string Drills = "Drills";
     public const string Kpis = "KPIs";
     public const string Integrity = "Integrity";
+    public const string Intake = "Intake";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -20,6 +21,7 @@ public static class ApiTags
         (Drills, "Planned exercises: scheduling, starting, completing, scorecards, the calendar feed and yearly compliance."),
         (Kpis, "Key performance indicators against the contract's targets, the monthly service report and its due dates."),
         (Integrity, "Verifying the tamper-evident hash chain of the stored events."),
+        (Intake, "Alarms in from monitoring (Prometheus Alertmanager, a generic events API) and the integrations that send them."),
     ];
 }
 

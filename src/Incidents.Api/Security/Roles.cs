@@ -51,6 +51,9 @@ public static class Policies
     /// <summary>Issue the monthly service report (an event; on time or late against its due date).</summary>
     public const string IssueReports = "reports.issue";
 
+    /// <summary>Set up alert integrations (issue #12): create, change the mapping, rotate and revoke keys.</summary>
+    public const string ManageIntegrations = "integrations.manage";
+
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
@@ -63,5 +66,6 @@ public static class Policies
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin],
         [ReadKpis] = [Roles.Supervisor, Roles.Admin],
         [IssueReports] = [Roles.Admin],
+        [ManageIntegrations] = [Roles.Admin],
     };
 }

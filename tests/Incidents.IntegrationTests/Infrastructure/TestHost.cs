@@ -57,6 +57,7 @@ public static class TestHost
             // The suite writes fast from few users; the rate-limit tests start their own host with small limits.
             web.UseSetting("RateLimits:Writes:TokenLimit", "100000");
             web.UseSetting("RateLimits:Writes:TokensPerPeriod", "100000");
+            web.UseSetting("RateLimits:IntakeKeyFailures:TokenLimit", "100000");
             // Drills need a known system each; tests keep their drills apart by using systems of their own.
             foreach (var (system, index) in DrillSystems.Select((s, i) => (s, i)))
             {

@@ -25,7 +25,9 @@ public sealed record SlaBoardEntry(
     DateTimeOffset DueAt,
     TimeSpan Remaining,
     bool Warning,
-    bool Breached);
+    bool Breached,
+    int Alerts = 0,
+    bool AlertStorm = false);
 
 public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated);
 
@@ -109,7 +111,8 @@ public static class GetSlaBoardEndpoint
             .SelectMany(view => SlaClock.Evaluate(view.Sla!, now)
                 .Where(c => c.Status is SlaStageStatus.Running or SlaStageStatus.Breached)
                 .Select(c => new SlaBoardEntry(view.Id, view.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
-                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached)))
+                    c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached,
+                    view.Alerts?.Received ?? 0, view.Alerts?.IsStorm ?? false)))
             .OrderBy(e => e.DueAt)
             .ThenBy(e => e.IncidentId)
             .ToList();
