@@ -57,10 +57,13 @@ public sealed record KpiAvailability(
     double RemainingBudgetSeconds,
     IReadOnlyList<Guid> Outages);
 
-/// <summary>An outage or major event (not cancelled) as availability sees it: down from the report until the first restoration.</summary>
+/// <summary>
+/// An outage or major event (not cancelled) as availability sees it: down from <paramref name="ReportedAt"/> — the
+/// occurred-at when known (issue #12), else the report — until the first restoration.
+/// </summary>
 public sealed record KpiOutage(Guid IncidentId, string AffectedSystem, DateTimeOffset ReportedAt, DateTimeOffset? RestoredAt)
 {
-    public static KpiOutage Of(KpiFacts f) => new(f.IncidentId, f.AffectedSystem, f.ReportedAt, f.RestoredAt);
+    public static KpiOutage Of(KpiFacts f) => new(f.IncidentId, f.AffectedSystem, f.DownFrom, f.RestoredAt);
 }
 
 /// <summary>Every figure of issue #7 over one set of incidents.</summary>
