@@ -34,6 +34,9 @@ public static class MonthlyReportHtml
             .Append("). Outage time ").Append(f.Availability.OutageSeconds.ToString("0", CultureInfo.InvariantCulture))
             .Append(" s; remaining 99.99% downtime budget ").Append(f.Availability.RemainingBudgetSeconds.ToString("0", CultureInfo.InvariantCulture))
             .Append(" s.</p>");
+        // Issue #12: time to detect (report minus occurred-at) beside time to acknowledge.
+        html.Append("<p>Mean time to detect ").Append(Min(r.TimeToDetect?.MeanSeconds)).Append(" (report minus occurred-at, ")
+            .Append(r.TimeToDetect?.Count ?? 0).Append(" incidents); mean time to acknowledge ").Append(Min(f.TimeToAcknowledge.MeanSeconds)).Append(".</p>");
 
         html.Append("<h2>Incidents per day</h2>").Append(Bars(r.Kpis.Buckets.Select(b => (b.Period[^2..], (double)b.Incidents)).ToList(), "incidents"));
         html.Append("<h2>SLA attainment per stage</h2>")
@@ -92,4 +95,7 @@ public static class MonthlyReportHtml
     private static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Min(double? seconds) =>
+        seconds is { } s ? (s / 60).ToString("0.#", CultureInfo.InvariantCulture) + " min" : "n/a";
 }

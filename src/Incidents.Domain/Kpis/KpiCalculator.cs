@@ -252,7 +252,7 @@ public static class KpiCalculator
         return new KpiRate(clause, numerator, denominator, value, target, value is { } v ? v >= target : null, shortfall.ToList());
     }
 
-    private static KpiDuration Duration(IEnumerable<TimeSpan?> spans)
+    public static KpiDuration Duration(IEnumerable<TimeSpan?> spans)
     {
         var values = spans.OfType<TimeSpan>().Select(s => s.TotalSeconds).Order().ToList();
         return values.Count == 0
