@@ -23,4 +23,4 @@ dotnet build "$BENCH_DIR/Incidents.IntakeBench" -c Release -nologo -v quiet >&2
 BIN="$BENCH_DIR/Incidents.IntakeBench/bin/Release/net10.0/Incidents.IntakeBench.dll"
 
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), checked out $(git -C "$REPO" rev-parse --short HEAD)"
-dotnet "$BIN" "$@" 2>/dev/null | grep -a -E '^(Incidents.IntakeBench|intake|baseline|accounted|RESULT|caveat)'
+dotnet "$BIN" "$@" 2>/dev/null | grep -a -E '^(Incidents.IntakeBench|intake|baseline|accounted|RESULT|caveat|error)'

@@ -90,6 +90,7 @@ internal static class IntakeBenchmark
         Console.WriteLine($"Incidents.IntakeBench (built from commit {Commit}): closed loop, {clients} clients, {batch} alert(s) per request, " +
             $"{systems} systems x {keys} keys, warm-up {warmup} s, {duration} s");
         var sequence = 0L;
+        var shownErrors = 0;
         var intake = await RunAsync(factory, clients, warmup, duration, client =>
         {
             client.DefaultRequestHeaders.Add("X-Integration-Key", key);
@@ -115,6 +116,11 @@ internal static class IntakeBenchmark
                 }
 
                 using var response = await client.PostAsync(path, new StringContent(events.ToJsonString(), Encoding.UTF8, "application/json"));
+                if (response.StatusCode != HttpStatusCode.Accepted && Interlocked.Increment(ref shownErrors) <= 3)
+                {
+                    Console.WriteLine($"error       {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+
                 return response.StatusCode == HttpStatusCode.Accepted ? batch : -1;
             };
         });
@@ -142,8 +148,8 @@ internal static class IntakeBenchmark
         await using (var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnection) { Database = Database }.ConnectionString))
         {
             await db.OpenAsync();
-            var count = (long)(await new NpgsqlCommand(
-                "select coalesce(sum((data -> 'alerts' ->> 'received')::bigint), 0) from incidents.mt_doc_incidentdetails", db).ExecuteScalarAsync())!;
+            var count = Convert.ToInt64(await new NpgsqlCommand(
+                "select coalesce(sum((data -> 'alerts' ->> 'received')::bigint), 0) from incidents.mt_doc_incidentdetails", db).ExecuteScalarAsync(), CultureInfo.InvariantCulture);
             var incidents = (long)(await new NpgsqlCommand(
                 "select count(*) from incidents.mt_doc_incidentdetails where data ? 'alerts' and data -> 'alerts' <> 'null'::jsonb", db).ExecuteScalarAsync())!;
             Console.WriteLine($"accounted   {count} alerts on {incidents} incidents (every accepted alert, warm-up included: {intake.TotalUnits})");
@@ -205,7 +211,7 @@ internal static class IntakeBenchmark
                 {
                     units = await send();
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     units = -1;
                 }
