@@ -4,6 +4,7 @@ using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
 using Incidents.Api.Drills;
 using Incidents.Api.Http;
+using Incidents.Api.Intake;
 using Incidents.Api.Kpis;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
@@ -37,6 +38,7 @@ builder.Services.AddSingleton<Incidents.Api.Escalation.EscalationPolicyProvider>
 builder.Services.AddSingleton<Incidents.Api.Incidents.IncidentStep>();
 builder.Services.AddSingleton<Incidents.Api.Drills.DrillStep>();
 Incidents.Api.Reports.ReportsConfiguration.AddIncidentReports(builder);
+builder.Services.AddIncidentsIntake();
 builder.Services.AddOptions<DrillOptions>().BindConfiguration(DrillOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<DrillOptions>, DrillOptionsValidator>();
 builder.Services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.Section).ValidateOnStart();

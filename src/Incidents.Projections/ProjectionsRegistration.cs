@@ -68,4 +68,16 @@ public static class ProjectionsRegistration
             .Duplicate(x => x.PlannedStart);
         return options;
     }
+
+    /// <summary>Registers alert integrations (stream, inline document) and the alert events incidents carry (issue #12).</summary>
+    public static StoreOptions AddIntakeProjections(this StoreOptions options)
+    {
+        options.Events.AddEventTypes(global::Incidents.Domain.Intake.AlertIntegrationEventTypes.All);
+        options.Events.AddEventTypes(global::Incidents.Domain.Intake.AlertEventTypes.All);
+        options.Projections.Add(new Intake.AlertIntegrationDetailsProjection(), ProjectionLifecycle.Inline);
+        options.Schema.For<Intake.AlertIntegrationDetails>().Duplicate(x => x.Name);
+        options.Schema.For<Intake.AlertKeyRecord>();
+        options.Schema.For<Intake.AlertIntakeState>().UseOptimisticConcurrency(true);
+        return options;
+    }
 }

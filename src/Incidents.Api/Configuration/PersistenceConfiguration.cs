@@ -36,6 +36,7 @@ public static class PersistenceConfiguration
                 global::Incidents.Projections.Reports.ReportProjectionsRegistration.AddReportProjections(options);
                 options.AddDutyProjections();
                 options.AddMaintenanceProjections();
+                options.AddIntakeProjections();
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());

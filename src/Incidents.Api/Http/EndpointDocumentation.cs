@@ -16,6 +16,7 @@ public static class ApiTags
     public const string Reports = "Reports";
     public const string OnCall = "On call";
     public const string Contract = "Contract";
+    public const string Intake = "Intake";
 
     public static readonly IReadOnlyList<(string Name, string Description)> All =
     [
@@ -28,6 +29,7 @@ public static class ApiTags
         (Reports, "Outage and security event reports (宕机报告, 安全事件分析报告) and the purchaser's confirmations of every document."),
         (OnCall, "The people directory, duty rosters (rotations, holiday layer, overrides, swaps), who is on duty and calendar feeds."),
         (Contract, "What the contract excuses and accepts: planned maintenance windows, force majeure, the contract year's acceptance report."),
+        (Intake, "Alarms in from monitoring (Prometheus Alertmanager, a generic events API) and the integrations that send them."),
     ];
 }
 

@@ -48,7 +48,9 @@ public sealed record IncidentResource(
     Guid? DuplicateOf,
     int ReopenCount,
     int CommentCount,
-    DateTimeOffset LastChangedAt)
+    DateTimeOffset LastChangedAt,
+    DateTimeOffset? OccurredAt = null,
+    global::Incidents.Projections.Intake.IncidentAlerts? Alerts = null)
 {
     /// <summary>The incident as this caller may see it: reporter contact details are masked for roles that do not call back.</summary>
     public static IncidentResource From(IncidentDetails d, HttpContext viewer) => new(
@@ -59,5 +61,5 @@ public sealed record IncidentResource(
         d.Responders.Select(r => new ResponderResource(r.Id, r.Name, r.Team, r.Stage, r.AssignedAt, r.DispatchedAt, r.ArrivedAt)).ToList(),
         d.FirstArrivalAt, d.RestoredAt, d.RestorationSummary, d.ResolvedAt, d.ResolutionSummary, d.Cause, d.ClosedAt,
         d.Satisfaction, d.Feedback, d.CancelledAt, d.CancellationReason, d.DuplicateOf, d.ReopenCount, d.CommentCount,
-        d.LastChangedAt);
+        d.LastChangedAt, d.OccurredAt, d.Alerts);
 }

@@ -203,11 +203,11 @@ public static class KpiAggregation
     /// part in report order, so that availability usually finds them sorted already.
     /// </summary>
     internal static string OutagesSql(string table, string scope) => $"""
-        (select id, affected_system, class, reported_ticks, restored_ticks from {table}
+        (select id, affected_system, class, coalesce(down_ticks, reported_ticks), restored_ticks from {table}
          where is_outage and reported_at < @from and (restored_at is null or restored_at > @from){scope}
          order by reported_at, reported_ticks, id)
         union all
-        (select id, affected_system, class, reported_ticks, restored_ticks from {table}
+        (select id, affected_system, class, coalesce(down_ticks, reported_ticks), restored_ticks from {table}
          where is_outage and reported_at >= @from and reported_at < @to and reported_ticks <= @asof{scope}
          order by reported_at, reported_ticks, id)
         """;

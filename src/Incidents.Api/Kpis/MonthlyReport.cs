@@ -24,7 +24,7 @@ public sealed record ReportTarget(string Figure, double? Value, double Target, b
 
 /// <summary>An outage or major event that took a system down in the month, with its restore time.</summary>
 public sealed record ReportOutage(Guid IncidentId, string Title, string AffectedSystem, IncidentClass Class, DateTimeOffset ReportedAt,
-    DateTimeOffset? RestoredAt, double? TimeToRestoreSeconds);
+    DateTimeOffset? RestoredAt, double? TimeToRestoreSeconds, DateTimeOffset? OccurredAt = null, double? TimeToDetectSeconds = null);
 
 /// <summary>An SLA stage missed, and why: stopped after its due time, or still open past it.</summary>
 public sealed record ReportBreach(Guid IncidentId, string Title, IncidentClass Class, SlaStage Stage, DateTimeOffset DueAt,
@@ -47,7 +47,9 @@ public sealed record MonthlyReport(
     IReadOnlyList<ReportTarget> Targets,
     IReadOnlyList<ReportOutage> Outages,
     IReadOnlyList<ReportBreach> Breaches,
-    IReadOnlyList<ReportDrill> Drills)
+    IReadOnlyList<ReportDrill> Drills,
+    // Issue #12: report minus occurred-at, over the month's incidents whose start is known; beside Kpis.Figures.TimeToAcknowledge.
+    KpiDuration? TimeToDetect = null)
 {
     /// <summary>Outage and security reports opened in the month, with their status and late flag (issue #13).</summary>
     public IReadOnlyList<Reports.Reading.ReportSummary> IncidentReports { get; init; } = [];
@@ -244,7 +246,7 @@ public static class MonthlyReportEndpoints
         var outages = facts.Where(x => outageIds.Contains(x.IncidentId))
             .OrderBy(x => x.ReportedAt)
             .Select(x => new ReportOutage(x.IncidentId, x.Title, x.AffectedSystem, x.Class, x.ReportedAt, x.RestoredAt,
-                (x.RestoredAt - x.ReportedAt)?.TotalSeconds))
+                (x.RestoredAt - x.ReportedAt)?.TotalSeconds, x.OccurredAt, (x.ReportedAt - x.OccurredAt)?.TotalSeconds))
             .ToList();
         var breaches = inMonth.Where(x => x.CancelledAt is null)
             .SelectMany(x => SlaClock.Evaluate(x.Clock, view.AsOf)
@@ -269,8 +271,9 @@ public static class MonthlyReportEndpoints
         var issues = (await IssuesAsync(session, request.Period.Name, http.RequestAborted))
             .Select(i => new ReportIssue(i.At, i.By.Name, i.OnTime, i.Position, i.AsOf)).ToList();
         var incidentReports = await Reports.Reading.ReportQueries.OpenedInAsync(session, view.From, view.To, view.AsOf, http.RequestAborted);
-        return (new MonthlyReport(request.Period.Name, zone.Id, due.DueDate, due.Provisional, issues, view, targets, outages, breaches, drills)
-            { IncidentReports = incidentReports }, null);
+        var detect = KpiCalculator.Duration(inMonth.Where(x => x.CancelledAt is null).Select(x => x.ReportedAt - x.OccurredAt));
+        return (new MonthlyReport(request.Period.Name, zone.Id, due.DueDate, due.Provisional, issues, view, targets, outages, breaches, drills,
+            detect) { IncidentReports = incidentReports }, null);
     }
 
     private static string Minutes(TimeSpan span) => span.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min";

@@ -102,6 +102,8 @@ public static class Policies
 
     /// <summary>Read the contract year's acceptance report.</summary>
     public const string ReadAcceptance = "contract.acceptance.read";
+    /// <summary>Set up alert integrations (issue #12): create, change the mapping, rotate and revoke keys.</summary>
+    public const string ManageIntegrations = "integrations.manage";
 
     /// <summary>Which roles each policy admits. The rest of the rule (assignment, drills only) lives in the write/read path.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
@@ -129,5 +131,6 @@ public static class Policies
         [ReadMaintenance] = [Roles.Hotline, Roles.Responder, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [ApproveExclusions] = [Roles.Purchaser],
         [ReadAcceptance] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [ManageIntegrations] = [Roles.Admin],
     };
 }

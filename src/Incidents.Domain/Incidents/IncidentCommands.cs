@@ -15,7 +15,8 @@ public sealed record ReportIncident(
     Guid? DrillId,
     SlaPolicy SlaPolicy,
     Actor By,
-    EscalationChain? Escalation = null);
+    EscalationChain? Escalation = null,
+    DateTimeOffset? OccurredAt = null);
 
 public sealed record ReclassifyIncident(IncidentClass To, string Reason, Actor By);
 

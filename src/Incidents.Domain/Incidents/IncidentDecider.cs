@@ -15,6 +15,11 @@ public static class IncidentDecider
             return IncidentErrors.AlreadyReported(command.IncidentId);
         }
 
+        if (command.OccurredAt is { } occurredAt && Intake.IntakeDecider.OccurredAtProblem(occurredAt, now) is { } problem)
+        {
+            return IncidentErrors.InvalidOccurredAt(problem);
+        }
+
         var reported = new IncidentReported(
             command.IncidentId,
             command.Title,
@@ -27,7 +32,8 @@ public static class IncidentDecider
             command.DrillId,
             command.SlaPolicy,
             command.By,
-            now);
+            now,
+            command.OccurredAt);
 
         // The escalation chain starts with the incident: level 1 is part of the report, recorded in the same append.
         var level1 = EscalationClock.Due(EscalationClock.Evolve(null, reported)!, command.Escalation, now);

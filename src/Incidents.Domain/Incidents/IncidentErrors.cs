@@ -6,6 +6,9 @@ public static class IncidentErrors
     public static DomainError NotFound(Guid id) =>
         new("incident.not-found", "Incident not found", $"No incident with id {id} exists.", DomainErrorKind.NotFound);
 
+    public static DomainError InvalidOccurredAt(string problem) =>
+        new("incident.invalid-occurred-at", "Invalid occurred-at", problem, DomainErrorKind.Unprocessable);
+
     public static DomainError AlreadyReported(Guid id) =>
         new("incident.already-exists", "Incident already exists", $"An incident with id {id} already exists.");
 

@@ -31,7 +31,11 @@ public sealed record IncidentReported(
     Guid? DrillId,
     SlaPolicy SlaPolicy,
     Actor By,
-    DateTimeOffset At) : IIncidentEvent;
+    DateTimeOffset At,
+    // When the failure began (monitoring's startsAt, or the caller's account); optional, and left out of the stored JSON when
+    // absent so that events stored before it existed keep their bytes and their chain hash (issue #12).
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DateTimeOffset? OccurredAt = null) : IIncidentEvent;
 
 public sealed record IncidentReclassified(
     Guid IncidentId,

@@ -63,10 +63,13 @@ public sealed record KpiAvailability(
     double ExcludedSeconds = 0,
     IReadOnlyList<KpiExcludedTime>? Exclusions = null);
 
-/// <summary>An outage or major event (not cancelled) as availability sees it: down from the report until the first restoration.</summary>
+/// <summary>
+/// An outage or major event (not cancelled) as availability sees it: down from <paramref name="ReportedAt"/> — the
+/// occurred-at when known (issue #12), else the report — until the first restoration.
+/// </summary>
 public sealed record KpiOutage(Guid IncidentId, string AffectedSystem, DateTimeOffset ReportedAt, DateTimeOffset? RestoredAt)
 {
-    public static KpiOutage Of(KpiFacts f) => new(f.IncidentId, f.AffectedSystem, f.ReportedAt, f.RestoredAt);
+    public static KpiOutage Of(KpiFacts f) => new(f.IncidentId, f.AffectedSystem, f.DownFrom, f.RestoredAt);
 }
 
 /// <summary>Every figure of issue #7 over one set of incidents.</summary>
@@ -265,7 +268,7 @@ public static class KpiCalculator
         return new KpiRate(clause, numerator, denominator, value, target, value is { } v ? v >= target : null, shortfall.ToList());
     }
 
-    private static KpiDuration Duration(IEnumerable<TimeSpan?> spans)
+    public static KpiDuration Duration(IEnumerable<TimeSpan?> spans)
     {
         var values = spans.OfType<TimeSpan>().Select(s => s.TotalSeconds).Order().ToList();
         return values.Count == 0

@@ -36,7 +36,7 @@ public sealed record KpiFacts(
         return (facts, @event) switch
         {
             (_, IncidentReported e) => new KpiFacts(e.IncidentId, e.Title, e.AffectedSystem, e.Class, e.IsDrill, e.DrillId, e.At,
-                null, null, null, null, null, null, null, clock),
+                null, null, null, null, null, null, null, clock) { OccurredAt = e.OccurredAt },
             (null, _) => null,
             (var f, IncidentReclassified e) => f with { Class = e.To, Clock = clock },
             (var f, IncidentAcknowledged e) => f with { AcknowledgedAt = f.AcknowledgedAt ?? e.At, Clock = clock },
@@ -49,6 +49,12 @@ public sealed record KpiFacts(
             (var f, _) => f with { Clock = clock },
         };
     }
+
+    /// <summary>When the failure began, if known (issue #12): availability counts the outage from here, the SLA from the report.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+
+    /// <summary>When the service went down as availability counts it: the occurred-at if known, else the report.</summary>
+    public DateTimeOffset DownFrom => OccurredAt ?? ReportedAt;
 
     public static KpiFacts? From(IEnumerable<object> events) => events.Aggregate((KpiFacts?)null, Evolve);
 

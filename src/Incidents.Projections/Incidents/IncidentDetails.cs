@@ -94,6 +94,12 @@ public sealed class IncidentDetails
 
     public DateTimeOffset ReportedAt { get; set; }
 
+    /// <summary>When the failure began, if known (monitoring's startsAt, or the desk's account); availability counts from it.</summary>
+    public DateTimeOffset? OccurredAt { get; set; }
+
+    /// <summary>What monitoring said about the incident (null: no alert came in).</summary>
+    public global::Incidents.Projections.Intake.IncidentAlerts? Alerts { get; set; }
+
     public Actor ReportedBy { get; set; } = Actor.System;
 
     public DateTimeOffset? AcknowledgedAt { get; set; }

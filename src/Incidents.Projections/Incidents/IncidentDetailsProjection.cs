@@ -102,6 +102,7 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
         SlaPolicyName = e.SlaPolicy.Name,
         SlaPolicyVersion = e.SlaPolicy.Version,
         ReportedAt = e.At,
+        OccurredAt = e.OccurredAt,
         ReportedBy = e.By,
     };
 
@@ -193,6 +194,9 @@ public sealed class IncidentDetailsProjection : SingleStreamProjection<IncidentD
                 break;
             case IncidentCommentAdded:
                 view.CommentCount++;
+                break;
+            default:
+                view.Alerts = Intake.IncidentAlerts.Evolve(view.Alerts, @event);
                 break;
         }
 

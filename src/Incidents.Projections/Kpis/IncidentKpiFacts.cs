@@ -37,6 +37,10 @@ public sealed class IncidentKpiFacts
     // stage states; columns without indexes (they are read in bulk, never searched by).
     public long ReportedTicks { get; set; }
 
+    /// <summary>When availability counts the outage from (occurred-at if known, else the report), UTC ticks; null on rows
+    /// written before issue #12, which the outage query reads as the report.</summary>
+    public long? DownTicks { get; set; }
+
     public bool Cancelled { get; set; }
 
     public double? AcknowledgeSeconds { get; set; }
@@ -98,6 +102,7 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
         row.RestoredAt = facts.RestoredAt;
         var line = KpiLine.Of(facts);
         row.ReportedTicks = line.ReportedTicks;
+        row.DownTicks = facts.DownFrom.UtcTicks;
         row.Cancelled = line.Cancelled;
         row.AcknowledgeSeconds = line.AcknowledgeSeconds;
         row.OnSiteSeconds = line.OnSiteSeconds;
@@ -169,7 +174,7 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
                     IncludeColumns = name switch
                     {
                         _ when name.StartsWith("outages", StringComparison.Ordinal) =>
-                            ["id", "affected_system", "class", "is_drill", "reported_ticks", "restored_ticks", column == "reported_at" ? "restored_at" : "reported_at"],
+                            ["id", "affected_system", "class", "is_drill", "reported_ticks", "restored_ticks", "down_ticks", column == "reported_at" ? "restored_at" : "reported_at"],
                         "unresolved" => KpiCells.OpenIncidentColumns,
                         _ => [],
                     },
@@ -195,7 +200,7 @@ public sealed class IncidentKpiFactsProjection(TimeZoneInfo zone) : SingleStream
     /// <summary>The members duplicated into columns for the KPI query (not indexed).</summary>
     private static readonly string[] NarrowMembers =
     [
-        nameof(IncidentKpiFacts.ReportedTicks), nameof(IncidentKpiFacts.Cancelled), nameof(IncidentKpiFacts.AcknowledgeSeconds),
+        nameof(IncidentKpiFacts.ReportedTicks), nameof(IncidentKpiFacts.DownTicks), nameof(IncidentKpiFacts.Cancelled), nameof(IncidentKpiFacts.AcknowledgeSeconds),
         nameof(IncidentKpiFacts.OnSiteSeconds), nameof(IncidentKpiFacts.RestoreSeconds), nameof(IncidentKpiFacts.ResolveSeconds),
         nameof(IncidentKpiFacts.ResolvedTicks), nameof(IncidentKpiFacts.RestoredTicks), nameof(IncidentKpiFacts.Rating),
         nameof(IncidentKpiFacts.AcknowledgeState), nameof(IncidentKpiFacts.AcknowledgeDueTicks), nameof(IncidentKpiFacts.OnSiteState),

@@ -59,6 +59,7 @@ public static class TestHost
             web.UseSetting("RateLimits:Writes:TokensPerPeriod", "100000");
             web.UseSetting("RateLimits:ExpensiveReads:TokenLimit", "100000");
             web.UseSetting("RateLimits:ExpensiveReads:TokensPerPeriod", "100000");
+            web.UseSetting("RateLimits:IntakeKeyFailures:TokenLimit", "100000");
             // Drills need a known system each; tests keep their drills apart by using systems of their own.
             foreach (var (system, index) in DrillSystems.Select((s, i) => (s, i)))
             {

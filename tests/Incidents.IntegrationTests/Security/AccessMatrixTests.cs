@@ -36,6 +36,9 @@ public sealed class AccessMatrixTests(ApiFixture api)
     private static readonly string[] OnlyPurchaser = [Purchaser];
     private static readonly string[] Coordinators = [Drills];
 
+    /// <summary>Intake endpoints take an integration's key, not a person's token: every caller here (token or not) gets 401.</summary>
+    private static readonly string[] IntegrationKeyOnly = [];
+
     /// <summary>Who gets past authorization on each endpoint (mirrors the table in docs/security.md).</summary>
     private static readonly Dictionary<string, string[]> Matrix = new()
     {
@@ -139,6 +142,14 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/incidents/{id}/force-majeure/refuse"] = [Purchaser],
         ["GET /api/v1/reports/acceptance/{contractYear}"] = [Supervisor, Admin, Purchaser],
         ["GET /api/v1/reports/acceptance/{contractYear}.html"] = [Supervisor, Admin, Purchaser],
+        ["GET /api/v1/integrations"] = [Admin],
+        ["GET /api/v1/integrations/{id}"] = [Admin],
+        ["POST /api/v1/integrations"] = [Admin],
+        ["POST /api/v1/integrations/{id}/mapping"] = [Admin],
+        ["POST /api/v1/integrations/{id}/rotate-key"] = [Admin],
+        ["POST /api/v1/integrations/{id}/revoke-key"] = [Admin],
+        ["POST /api/v1/intake/alertmanager/{integration}"] = IntegrationKeyOnly,
+        ["POST /api/v1/intake/events/{integration}"] = IntegrationKeyOnly,
     };
 
     [Fact]
@@ -176,7 +187,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
             var path = route.Replace("{id}", id.ToString()).Replace("{responderId}", "eng-07").Replace("{number}", "1")
                 .Replace("{personId}", "eng-07")
                 .Replace("{overrideId}", Guid.NewGuid().ToString())
-                .Replace("{month}", "2001-01").Replace("{contractYear}", "1").Replace("{documentName}", "v1").Replace("{documentName?}", "");
+                .Replace("{month}", "2001-01").Replace("{contractYear}", "1").Replace("{documentName}", "v1").Replace("{documentName?}", "")
+                .Replace("{integration}", id.ToString());
             foreach (var (who, client) in callers)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -186,7 +198,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
                 }
 
                 var status = (await client.Http.SendAsync(request)).StatusCode;
-                var expected = allowed.Contains(who) ? "allowed" : who == Anonymous ? "401" : "403";
+                var expected = ReferenceEquals(allowed, IntegrationKeyOnly) ? "401"
+                    : allowed.Contains(who) ? "allowed" : who == Anonymous ? "401" : "403";
                 var actual = status switch
                 {
                     HttpStatusCode.Unauthorized => "401",

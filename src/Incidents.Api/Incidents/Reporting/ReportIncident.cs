@@ -29,7 +29,8 @@ public sealed record ReportIncidentRequest(
     IntakeChannel? Channel,
     ReporterRequest? Reporter,
     bool IsDrill = false,
-    Guid? DrillId = null);
+    Guid? DrillId = null,
+    DateTimeOffset? OccurredAt = null);
 
 public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRequest>
 {
@@ -73,7 +74,8 @@ public static class ReportIncidentEndpoint
     [EndpointSummary("Report an incident")]
     [EndpointDescription("Records a call, e-mail, IM message or alarm as a new incident (201 with Location and ETag). Send " +
         "Idempotency-Key so a retried call returns the first incident instead of creating a second. A drill " +
-        "coordinator may report drills only.")]
+        "coordinator may report drills only. `occurredAt` (optional): when the failure began, if the caller knows — availability " +
+        "counts the outage from it, the SLA clock still from the report; 422 when it is in the future or more than 7 days before the report.")]
     [Authorize(Policy = Policies.ReportIncidents)]
     [Tags(ApiTags.Incidents)]
     [ReadsHeader(IdempotencyHeader, "Up to 200 characters. Same key and body: the first incident again (201); same key, other body: 422.")]
@@ -141,7 +143,8 @@ public static class ReportIncidentEndpoint
             request.DrillId,
             policy.Sla,
             actor,
-            (policy.Escalation with { Duty = withDuty.Duty }).For(request.Class!.Value));
+            (policy.Escalation with { Duty = withDuty.Duty }).For(request.Class!.Value),
+            request.OccurredAt);
 
         var decision = IncidentDecider.Decide(command, null, now);
         if (decision.Error is { } error)

@@ -34,7 +34,9 @@ public sealed record SlaBoardEntry(
     bool Breached,
     string? DutyGap = null,
     TimeSpan? NotificationLag = null,
-    bool NotificationLagWarning = false);
+    bool NotificationLagWarning = false,
+    int Alerts = 0,
+    bool AlertStorm = false);
 
 /// <summary>The board; <see cref="NotificationLagWarning"/>: some incident on it was notified more than a minute late.</summary>
 public sealed record SlaBoard(DateTimeOffset EvaluatedAt, IReadOnlyList<SlaBoardEntry> Entries, bool Truncated,
@@ -121,7 +123,7 @@ public static class GetSlaBoardEndpoint
                 .Where(c => c.Status is SlaStageStatus.Running or SlaStageStatus.Breached)
                 .Select(c => new SlaBoardEntry(view.Id, view.Title, view.Class, view.AffectedSystem, view.IsDrill, c.Stage,
                     c.Status, c.DueAt!.Value, c.Remaining!.Value, c.IsWarning, c.Status == SlaStageStatus.Breached, view.Escalation?.LastGap,
-                    view.NotificationLag, Notifications.NotificationLag.IsLate(view.NotificationLag))))
+                    view.NotificationLag, Notifications.NotificationLag.IsLate(view.NotificationLag), view.Alerts?.Received ?? 0, view.Alerts?.IsStorm ?? false)))
             .OrderBy(e => e.DueAt)
             .ThenBy(e => e.IncidentId)
             .ToList();
