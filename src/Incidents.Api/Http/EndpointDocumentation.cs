@@ -42,6 +42,8 @@ public static class PathParameters
     public const string ReportId = "The report's id (a UUID), as in its `id` and `Location`.";
     public const string ActionNumber = "The action's number in the report (1, 2, ...), as in its `actions`.";
     public const string PersonId = "The person's id: the `sub` of their token, as in the directory's `id`.";
+    public const string IntegrationId = "The integration's id (a UUID), as in its `id` and `Location`.";
+    public const string IntakeIntegration = "The integration's id (a UUID) or its name, as in the URL its setup answered.";
     public const string RosterId = "The roster's id (a UUID), as in its `id` and `Location`.";
     public const string MaintenanceWindowId = "The maintenance window's id (a UUID), as in its `id` and `Location`.";
     public const string ContractYear = "The contract year's number: 1 for the year from the configured start date (Contract:StartDate), 2 for the next.";

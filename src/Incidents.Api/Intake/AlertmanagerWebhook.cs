@@ -23,7 +23,7 @@ public static class AlertmanagerWebhookEndpoint
     [EndpointSummary("Receive alerts from Prometheus Alertmanager")]
     [EndpointDescription("Alertmanager webhook payload version 4 (`receiver`, `status`, `groupKey`, `truncatedAlerts`, `groupLabels`, " +
         "`commonLabels`, `alerts[]` with `status`, `labels`, `annotations`, `startsAt`, `endsAt`, `fingerprint`, `generatorURL`). " +
-        "Authenticated by the integration's key (`Authorization: Bearer <key>` or `X-Integration-Key`), not a person's token. " +
+        "Authenticated by the integration's key (`Authorization: Bearer` with the key, or `X-Integration-Key`), not a person's token. " +
         "Firing alerts open or add to incidents (deduplicated by fingerprint, grouped per system); resolved alerts are recorded as " +
         "\"monitoring says recovered\" and never close an incident. 202 lists the incidents touched and any alerts refused; 400 " +
         "when no alert is acceptable. Limits: 1,000 alerts, 64 labels of at most 1 KiB each (16 KiB in all) per alert, 4 MiB.")]
@@ -34,7 +34,7 @@ public static class AlertmanagerWebhookEndpoint
     [ProducesResponseType<IntakeAccepted>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType)]
-    public static async Task<IResult> Post(string integration, HttpContext http, IQuerySession session, IntegrationAuthentication keys,
+    public static async Task<IResult> Post([System.ComponentModel.Description(PathParameters.IntakeIntegration)] string integration, HttpContext http, IQuerySession session, IntegrationAuthentication keys,
         AlertIntake intake, MessageContext bus, TimeProvider clock)
     {
         var (found, refusal) = await keys.AuthenticateAsync(http, session, integration, IntegrationKind.Alertmanager);

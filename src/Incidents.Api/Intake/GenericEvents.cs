@@ -22,7 +22,7 @@ public static class GenericEventsEndpoint
     [EndpointSummary("Receive monitoring events (generic API)")]
     [EndpointDescription("One event or an array: `{\"eventAction\":\"trigger\",\"dedupKey\":\"db-7-disk\",\"payload\":{\"summary\":\"Disk full\"," +
         "\"source\":\"settlement-db\",\"severity\":\"critical\",\"occurredAt\":\"2026-11-05T08:00:00Z\",\"customDetails\":{}}}`. " +
-        "Authenticated by the integration's key (`Authorization: Bearer <key>` or `X-Integration-Key`). A trigger with a dedupKey " +
+        "Authenticated by the integration's key (`Authorization: Bearer` with the key, or `X-Integration-Key`). A trigger with a dedupKey " +
         "already open adds to that incident; send occurredAt so that a retry counts once. acknowledge and resolve are recorded on " +
         "the incident and never close it. 202 lists the incidents touched (and the dedupKey given to a trigger without one).")]
     [AllowAnonymous]
@@ -32,7 +32,7 @@ public static class GenericEventsEndpoint
     [ProducesResponseType<IntakeAccepted>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, Problems.ContentType)]
-    public static async Task<IResult> Post(string integration, HttpContext http, IQuerySession session, IntegrationAuthentication keys,
+    public static async Task<IResult> Post([System.ComponentModel.Description(PathParameters.IntakeIntegration)] string integration, HttpContext http, IQuerySession session, IntegrationAuthentication keys,
         AlertIntake intake, MessageContext bus, TimeProvider clock)
     {
         var (found, refusal) = await keys.AuthenticateAsync(http, session, integration, IntegrationKind.Generic);

@@ -143,7 +143,7 @@ public static class ManageIntegrationsEndpoints
     [Tags(ApiTags.Intake)]
     [ProducesResponseType<AlertIntegrationResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session) =>
+    public static async Task<IResult> Get([System.ComponentModel.Description(PathParameters.IntegrationId)] Guid id, HttpContext http, IQuerySession session) =>
         await session.LoadAsync<AlertIntegrationDetails>(id, http.RequestAborted) is { } details
             ? AlertIntegrationStream.Answer(http, details)
             : Problems.From(http, IntegrationErrors.NotFound(id));
@@ -155,7 +155,7 @@ public static class ManageIntegrationsEndpoints
     [Tags(ApiTags.Intake)]
     [StepResponses<AlertIntegrationResource>]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static Task<IResult> ChangeMapping(Guid id, AlertMappingRequest? request, HttpContext http, OutboxedSessionFactory sessions,
+    public static Task<IResult> ChangeMapping([System.ComponentModel.Description(PathParameters.IntegrationId)] Guid id, AlertMappingRequest? request, HttpContext http, OutboxedSessionFactory sessions,
         MessageContext bus, TimeProvider clock) =>
         RequestValidation.Check(http, new AlertMappingRequestValidator(), request) is { } invalid
             ? Task.FromResult(invalid)
@@ -168,7 +168,7 @@ public static class ManageIntegrationsEndpoints
     [Authorize(Policy = Policies.ManageIntegrations)]
     [Tags(ApiTags.Intake)]
     [StepResponses<AlertIntegrationResource>]
-    public static Task<IResult> Rotate(Guid id, HttpContext http, OutboxedSessionFactory sessions, MessageContext bus, TimeProvider clock)
+    public static Task<IResult> Rotate([System.ComponentModel.Description(PathParameters.IntegrationId)] Guid id, HttpContext http, OutboxedSessionFactory sessions, MessageContext bus, TimeProvider clock)
     {
         var key = IntegrationKeys.NewKey();
         return Step(http, sessions, bus, clock, id, key, (state, actor, now) =>
@@ -181,7 +181,7 @@ public static class ManageIntegrationsEndpoints
     [Authorize(Policy = Policies.ManageIntegrations)]
     [Tags(ApiTags.Intake)]
     [StepResponses<AlertIntegrationResource>]
-    public static Task<IResult> Revoke(Guid id, RevokeKeyRequest? request, HttpContext http, OutboxedSessionFactory sessions,
+    public static Task<IResult> Revoke([System.ComponentModel.Description(PathParameters.IntegrationId)] Guid id, RevokeKeyRequest? request, HttpContext http, OutboxedSessionFactory sessions,
         MessageContext bus, TimeProvider clock) =>
         Step(http, sessions, bus, clock, id, null, (state, actor, now) =>
             AlertIntegrationDecider.Decide(new RevokeIntegrationKey(request?.Reason?.Trim() ?? "", actor), state, now));

@@ -40,7 +40,7 @@ public sealed class OnDutyFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestServices.RecreateDatabaseAsync(Database);
-        Broker = await BrokerProbe.BindAsync(Messaging.IncidentEventsExchange);
+        Broker = await BrokerProbe.BindAnnouncementsAsync();
         Factory = await TestHost.StartAsync(Database, Settings, Clock.Time);
         Clock.Attach(Factory, Database);
     }

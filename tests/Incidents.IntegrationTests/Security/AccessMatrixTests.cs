@@ -227,6 +227,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
     {
         Incidents.Api.Security.Policies.RolesOf[Incidents.Api.Security.Policies.ReviewDocuments].ShouldBe([Purchaser]);
         Incidents.Api.Security.Policies.RolesOf[Incidents.Api.Security.Policies.ApproveGrants].ShouldBe([Purchaser]);
+        Incidents.Api.Security.Policies.RolesOf[Incidents.Api.Security.Policies.ApproveExclusions].ShouldBe([Purchaser]);
         var deciding = api.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.EndsWith("/confirm") || e.RoutePattern.RawText!.EndsWith("/accept")
                 || e.RoutePattern.RawText!.EndsWith("/return") || e.RoutePattern.RawText!.EndsWith("/approve"))
@@ -235,7 +236,8 @@ public sealed class AccessMatrixTests(ApiFixture api)
         foreach (var endpoint in deciding)
         {
             var policies = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
-            policies.ShouldAllBe(p => p == Incidents.Api.Security.Policies.ReviewDocuments || p == Incidents.Api.Security.Policies.ApproveGrants,
+            policies.ShouldAllBe(p => p == Incidents.Api.Security.Policies.ReviewDocuments || p == Incidents.Api.Security.Policies.ApproveGrants
+                    || p == Incidents.Api.Security.Policies.ApproveExclusions,
                 endpoint.RoutePattern.RawText);
             Matrix[$"POST {endpoint.RoutePattern.RawText}"].ShouldBe(OnlyPurchaser);
         }

@@ -138,7 +138,20 @@ public static class ChainVerifier
             .Where(d => ids.Contains(d.Id))
             .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
             .ToListAsync(ct);
-        foreach (var head in incidents.Concat(drills).Concat(reports).Concat(windows).Where(h => h.Hash.Length > 0))
+        var integrations = await session.Query<global::Incidents.Projections.Intake.AlertIntegrationDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        var people = await session.Query<global::Incidents.Projections.Duty.PersonDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        var rosters = await session.Query<global::Incidents.Projections.Duty.RosterDetails>()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
+            .ToListAsync(ct);
+        foreach (var head in incidents.Concat(drills).Concat(reports).Concat(windows).Concat(integrations).Concat(people).Concat(rosters)
+                     .Where(h => h.Hash.Length > 0))
         {
             heads[head.Id] = head;
         }
