@@ -104,11 +104,14 @@ public sealed class PrintedReportTests(SlaFixture sla)
         report["lastDay"]!.GetValue<string>().ShouldBe("2031-12-24");
         report["kpis"]!.AsArray().Select(k => k!["figure"]!.GetValue<string>()).ShouldBe(
             ["availability", "fault-response-rate", "fault-resolution-rate", "user-satisfaction", "major-event-response-1-minute"]);
-        report["keyAssurancePeriods"]!["evidence"]!.GetValue<string>().ShouldBe("not-yet-recorded");
-        report["keyAssurancePeriods"]!["held"].ShouldBeNull();
+        report["keyAssurancePeriods"]!["evidence"]!.GetValue<string>().ShouldBe("recorded");
         report["keyAssurancePeriods"]!["required"]!.GetValue<int>().ShouldBe(4);
-        report["incidentReportsAccepted"]!["evidence"]!.GetValue<string>().ShouldBe("not-yet-recorded");
-        report["verdict"]!.GetValue<string>().ShouldNotBe("met", "a year with parts not yet recorded cannot be accepted");
+        var held = report["keyAssurancePeriods"]!["held"]!.GetValue<int>();
+        report["keyAssurancePeriods"]!["met"]!.GetValue<bool>().ShouldBe(held >= 4);
+        report["incidentReportsAccepted"]!["evidence"]!.GetValue<string>().ShouldBe("recorded");
+        var accepted = report["incidentReportsAccepted"]!["held"]!.GetValue<int>();
+        accepted.ShouldBeLessThanOrEqualTo(report["incidentReportsAccepted"]!["required"]!.GetValue<int>());
+        report["verdict"]!.GetValue<string>().ShouldNotBe("met", "a year not over yet, with fewer than four key-assurance periods, is not accepted");
         report["monthlyReports"]!.AsArray().First()!["month"]!.GetValue<string>().ShouldBe("2030-12");
         report["monthlyReports"]!.AsArray().Last()!["month"]!.GetValue<string>().ShouldBe("2031-12");
         report["drills"]!["period"]!.GetValue<string>().ShouldBe("contract-year-6");
@@ -117,10 +120,10 @@ public sealed class PrintedReportTests(SlaFixture sla)
         zh.ShouldContain("<html lang=\"zh-CN\">");
         zh.ShouldContain("第6合同年度服务验收报告");
         zh.ShouldContain("服务期 2030-12-25 至 2031-12-24");
-        zh.ShouldContain("尚未记录");
+        zh.ShouldContain("重保期（要求 4 次）");
         zh.ShouldContain("北京时间");
         var en = await HtmlAsync("/api/v1/reports/acceptance/6.html?lang=en");
-        en.ShouldContain("not yet recorded");
+        en.ShouldContain("Key-assurance periods (4 required)");
 
         var kpis = await Supervisor.GetJsonAsync("/api/v1/kpis?period=contract-year-6");
         kpis["from"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(2030, 12, 24, 16, 0, 0, TimeSpan.Zero));

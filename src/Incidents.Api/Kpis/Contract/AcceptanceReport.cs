@@ -54,19 +54,37 @@ public sealed record AcceptanceReport(
     string Verdict);
 
 /// <summary>
-/// Seams for what other features record (issue #13: key-assurance periods; outage and security reports with the purchaser's
-/// acceptance). Until they exist the acceptance report says "not yet recorded" for them, never a number; the verdict then
-/// cannot be "accepted".
+/// What the acceptance report reads from other features' records: key-assurance periods held (issue #11) and outage and
+/// security reports accepted by the purchaser (issue #13). <see cref="AcceptanceEvidence.NotYetRecorded"/> stays for a
+/// part a future feature records.
 /// </summary>
 public static class AcceptanceSeams
 {
     public const int RequiredKeyAssurancePeriods = 4;
 
-    public static AcceptanceCount KeyAssurancePeriods() => new("key-assurance-periods", AcceptanceEvidence.NotYetRecorded, null,
-        RequiredKeyAssurancePeriods, null, "Key-assurance periods (重保期) are not recorded by this system yet.");
+    /// <summary>Completed key-assurance periods whose window began in the year (cancelled ones do not count), against four.</summary>
+    public static async Task<AcceptanceCount> KeyAssurancePeriodsAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
+    {
+        var held = await session.Query<Projections.Assurance.KeyAssurancePeriodDetails>()
+            .Where(p => p.Status == Domain.Assurance.KeyAssuranceStatus.Completed && p.Start >= from && p.Start < to)
+            .CountAsync(ct);
+        return new AcceptanceCount("key-assurance-periods", AcceptanceEvidence.Recorded, held, RequiredKeyAssurancePeriods,
+            held >= RequiredKeyAssurancePeriods, "Completed key-assurance periods (重保期) whose window began in the year; cancelled ones do not count.");
+    }
 
-    public static AcceptanceCount IncidentReportsAccepted() => new("outage-and-security-reports-accepted", AcceptanceEvidence.NotYetRecorded,
-        null, null, null, "Outage and security event reports and their acceptance are not recorded by this system yet.");
+    /// <summary>Outage and security event reports opened in the year that the purchaser accepted, against all opened.</summary>
+    public static async Task<AcceptanceCount> IncidentReportsAcceptedAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
+    {
+        var statuses = await session.Query<Projections.Reports.ReportDetails>()
+            .Where(r => r.OpenedAt >= from && r.OpenedAt < to)
+            .Select(r => r.Status)
+            .ToListAsync(ct);
+        var accepted = statuses.Count(s => s == Domain.Reports.ReportStatus.Accepted);
+        return new AcceptanceCount("outage-and-security-reports-accepted", AcceptanceEvidence.Recorded, accepted, statuses.Count,
+            accepted == statuses.Count, "Outage and security event reports opened in the year and accepted by the purchaser, against all opened.");
+    }
 }
 
 public static class AcceptanceReportEndpoints
@@ -144,9 +162,10 @@ public static class AcceptanceReportEndpoints
             months.Add(new AcceptanceMonthlyReport(due.Month, due.DueDate, first?.At, first?.OnTime, first is null && today > due.DueDate));
         }
 
-        var keyAssurance = AcceptanceSeams.KeyAssurancePeriods();
-        var reports = AcceptanceSeams.IncidentReportsAccepted();
-        var known = kpis.All(k => k.Met != false) && drills.Compliant && months.All(m => m.OnTime != false && !m.Overdue);
+        var keyAssurance = await AcceptanceSeams.KeyAssurancePeriodsAsync(session, period.From, period.To, http.RequestAborted);
+        var reports = await AcceptanceSeams.IncidentReportsAcceptedAsync(session, period.From, period.To, http.RequestAborted);
+        var known = kpis.All(k => k.Met != false) && drills.Compliant && months.All(m => m.OnTime != false && !m.Overdue)
+            && keyAssurance.Met != false && reports.Met != false;
         var complete = view.AsOf >= period.To && months.All(m => m.OnTime is not null)
             && keyAssurance.Evidence == AcceptanceEvidence.Recorded && reports.Evidence == AcceptanceEvidence.Recorded;
         bool? accepted = !known ? false : complete ? true : null;
