@@ -112,46 +112,40 @@ public static class ChainVerifier
     }
 
     /// <summary>
-    /// The chain heads of these streams, by stream id: the one place that knows where a head is kept. An incident's or a
-    /// drill's is in its own document (the version and hash of its last event); any other stream's in its
-    /// <see cref="IncidentChainHead"/>. A stream without a head is missing from the answer.
+    /// The chain heads of these streams, by stream id: the one place that knows where a head is kept. A stream with its own
+    /// document (incident, drill, outage/security report, maintenance window, alert integration, person, roster) keeps it
+    /// there (the version and hash of its last event); any other stream in its <see cref="IncidentChainHead"/>. A stream
+    /// without a head is missing from the answer.
     /// </summary>
     private static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
         CancellationToken ct)
     {
-        var heads = (await session.LoadManyAsync<IncidentChainHead>(ct, ids)).ToDictionary(h => h.Id);
-        // Only the head's three fields of each document, not the documents. One written before it carried the head (empty
-        // hash) leaves the head document of that time in charge.
-        var incidents = await session.Query<global::Incidents.Projections.Incidents.IncidentDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var drills = await session.Query<global::Incidents.Projections.Drills.DrillDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var reports = await session.Query<global::Incidents.Projections.Reports.ReportDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var windows = await session.Query<global::Incidents.Projections.Maintenance.MaintenanceWindowDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var integrations = await session.Query<global::Incidents.Projections.Intake.AlertIntegrationDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var people = await session.Query<global::Incidents.Projections.Duty.PersonDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        var rosters = await session.Query<global::Incidents.Projections.Duty.RosterDetails>()
-            .Where(d => ids.Contains(d.Id))
-            .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash })
-            .ToListAsync(ct);
-        foreach (var head in incidents.Concat(drills).Concat(reports).Concat(windows).Concat(integrations).Concat(people).Concat(rosters)
-                     .Where(h => h.Hash.Length > 0))
+        // One round trip for all kinds of head: the head documents, and only the head's three fields of each stream
+        // document (not the documents). A document written before it carried the head (empty hash) leaves the head
+        // document of that time in charge.
+        var batch = session.CreateBatchQuery();
+        var headDocuments = batch.LoadMany<IncidentChainHead>().ById(ids);
+        var documents = new[]
+        {
+            batch.Query<global::Incidents.Projections.Incidents.IncidentDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Drills.DrillDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Reports.ReportDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Maintenance.MaintenanceWindowDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Intake.AlertIntegrationDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Duty.PersonDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+            batch.Query<global::Incidents.Projections.Duty.RosterDetails>().Where(d => ids.Contains(d.Id))
+                .Select(d => new IncidentChainHead { Id = d.Id, Version = d.Version, Hash = d.ChainHash }).ToList(),
+        };
+        await batch.Execute(ct);
+
+        var heads = (await headDocuments).ToDictionary(h => h.Id);
+        foreach (var head in (await Task.WhenAll(documents)).SelectMany(h => h).Where(h => h.Hash.Length > 0))
         {
             heads[head.Id] = head;
         }
