@@ -32,6 +32,13 @@ public static class Messaging
 
     /// <summary>Fanout exchange carrying the key-assurance messages (resource adjustments and their clock; docs/assurance.md).</summary>
     public const string AssuranceEventsExchange = "incidents.assurance";
+
+    /// <summary>
+    /// Configuration key read by both services: when true, every durable queue they declare is a quorum queue
+    /// (<c>x-queue-type: quorum</c>, replicated across the nodes of a RabbitMQ cluster; docs/deployment.md). Off by default:
+    /// a queue's type cannot change once declared, and the single local development node has classic ones.
+    /// </summary>
+    public const string QuorumQueuesSetting = "Messaging:QuorumQueues";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>

@@ -74,6 +74,12 @@ public static class DispatchHost
         {
             endpoint.ConfigureConsumeTopology = false;
             endpoint.PrefetchCount = lane.PrefetchCount;
+            // A cluster (docs/deployment.md): the lane's queue, and its _error queue (which copies its arguments), are quorum queues.
+            if (context.GetRequiredService<IConfiguration>().GetValue(Incidents.Contracts.Messaging.QuorumQueuesSetting, false))
+            {
+                endpoint.SetQuorumQueue();
+            }
+
             endpoint.ConcurrentMessageLimit = lane.ConcurrentMessageLimit;
             endpoint.Bind(exchange, x =>
             {

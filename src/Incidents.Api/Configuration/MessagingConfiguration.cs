@@ -5,11 +5,15 @@ using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.RabbitMQ;
+using Wolverine.RabbitMQ.Internal;
 
 namespace Incidents.Api.Configuration;
 
 public static class MessagingConfiguration
 {
+    /// <summary>Wolverine's default name of the queue RabbitMQ dead-letters the API's failed messages to.</summary>
+    private const string WolverineDeadLetterQueue = "wolverine-dead-letter-queue";
+
     /// <summary>
     /// Wolverine: durable outbox (envelopes stored in PostgreSQL with the events), RabbitMQ as the broker, and
     /// integration messages published to one fanout exchange in MassTransit's envelope format.
@@ -41,6 +45,18 @@ public static class MessagingConfiguration
                 exchange.IsDurable = true;
             });
 
+        // A cluster (docs/deployment.md): every durable queue the API declares is replicated as a quorum queue.
+        var quorum = configuration.GetValue(Messaging.QuorumQueuesSetting, false);
+        if (quorum)
+        {
+            transport.UseQuorumQueues();
+            // Wolverine's own dead-letter queue is durable too (its per-node reply queues are not: they expire with the node).
+            transport.CustomizeDeadLetterQueueing(new DeadLetterQueue(WolverineDeadLetterQueue)
+            {
+                ConfigureQueue = queue => queue.QueueType = QueueType.quorum,
+            });
+        }
+
         options.PublishMessage<IncidentOpened>()
             .ToRabbitExchange(Messaging.IncidentPagesExchange)
             .UseMassTransitInterop();
@@ -64,7 +80,12 @@ public static class MessagingConfiguration
         var receipts = configuration.GetValue("Messaging:NotificationReceiptsQueue", Messaging.NotificationReceiptsQueue)!;
         // Tests set AutoDelete so the queue of each test host goes away with it instead of collecting later runs' receipts.
         var autoDelete = configuration.GetValue("Messaging:NotificationReceiptsAutoDelete", false);
-        options.ListenToRabbitQueue(receipts, queue => queue.AutoDelete = autoDelete)
+        // A quorum queue cannot be auto-deleted, so a test's throw-away receipts queue stays classic.
+        options.ListenToRabbitQueue(receipts, queue =>
+            {
+                queue.AutoDelete = autoDelete;
+                queue.QueueType = quorum && !autoDelete ? QueueType.quorum : QueueType.classic;
+            })
             .UseMassTransitInterop()
             .DefaultIncomingMessage<NotificationAttempted>()
             .UseDurableInbox()
