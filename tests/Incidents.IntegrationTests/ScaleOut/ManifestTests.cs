@@ -59,8 +59,10 @@ public sealed class ManifestTests(ApiFixture api)
         }
 
         var service = Manifests.Value.OfType<V1Service>().Single(s => s.Metadata.Name == ApiName);
-        service.Spec.Selector.ShouldBe(deployment.Spec.Template.Metadata.Labels);
-        deployment.Spec.Selector.MatchLabels.ShouldBe(deployment.Spec.Template.Metadata.Labels);
+        var labels = deployment.Spec.Template.Metadata.Labels;
+        service.Spec.Selector.ShouldNotBeEmpty();
+        service.Spec.Selector.ShouldAllBe(l => labels.ContainsKey(l.Key) && labels[l.Key] == l.Value, "the Service selects the API's pods");
+        deployment.Spec.Selector.MatchLabels.ShouldAllBe(l => labels.ContainsKey(l.Key) && labels[l.Key] == l.Value);
         var target = service.Spec.Ports.Single().TargetPort;
         (target.Value == container.Ports.Single().Name || target.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .ShouldBeTrue("the Service sends traffic to the API's port");
