@@ -67,6 +67,14 @@ public sealed class BrokerOutageTests
                 ids.Add(await desk.ReportOutageAsync(system));
             }
 
+            // The notices of the reports before the outage are out and receipted first: the test is about what is reported
+            // while the broker is away (a receipt in flight at the stop is another matter, docs/deployment.md).
+            var reader = IncidentsClient.For(api.CreateClient(), "supervisor-01", role: "supervisor");
+            foreach (var id in ids)
+            {
+                await DeliveredAsync(reader, id, "before the outage");
+            }
+
             await broker.DownAsync();
             for (var i = 0; i < DuringOutage; i++)
             {
@@ -77,18 +85,16 @@ public sealed class BrokerOutageTests
             }
 
             await broker.UpAsync();
-            var reader = IncidentsClient.For(api.CreateClient(), "supervisor-01", role: "supervisor");
             foreach (var id in ids)
             {
-                await Eventually.GetAsync(async () => (await reader.GetJsonAsync($"/api/v1/incidents/{id}/timeline"))["entries"]!.AsArray()
-                        .Count(e => e!["type"]!.GetValue<string>() == "notification-delivered"),
-                    n => n >= 1, TimeSpan.FromSeconds(120), $"the opening of {id} mailed and receipted after the broker returned");
+                await DeliveredAsync(reader, id, "after the broker returned");
             }
 
             // Nothing is in flight any more: the outbox is empty and no queue holds a message, so no late copy can follow.
             await Eventually.GetAsync(() => OutboxAsync(), n => n == 0, TimeSpan.FromSeconds(60), "the API's outbox drained");
-            await Eventually.GetAsync(async () => (await broker.QueuesAsync()).Values.Sum(), n => n == 0, TimeSpan.FromSeconds(60),
-                "every queue drained");
+            var lanes = new[] { Messaging.DispatchQueue, Messaging.DispatchPagesQueue, $"incidents.receipts.{Database}" };
+            await Eventually.GetAsync(async () => (await broker.QueuesAsync()).Where(q => lanes.Contains(q.Key)).Sum(q => q.Value),
+                n => n == 0, TimeSpan.FromSeconds(60), "the worker's queues and the receipts queue drained");
 
             foreach (var id in ids)
             {
@@ -104,6 +110,11 @@ public sealed class BrokerOutageTests
             await worker.DisposeAsync();
         }
     }
+
+    private static Task DeliveredAsync(IncidentsClient reader, Guid id, string when) => Eventually.GetAsync(
+        async () => (await reader.GetJsonAsync($"/api/v1/incidents/{id}/timeline"))["entries"]!.AsArray()
+            .Count(e => e!["type"]!.GetValue<string>() == "notification-delivered"),
+        n => n >= 1, TimeSpan.FromSeconds(120), $"the opening of {id} mailed and receipted {when}");
 
     private static async Task<long> OutboxAsync()
     {
