@@ -74,7 +74,7 @@ public static class DispatchHost
         {
             endpoint.ConfigureConsumeTopology = false;
             endpoint.PrefetchCount = lane.PrefetchCount;
-            // A cluster (docs/deployment.md): the lane's queue, and its _error queue (which copies its arguments), are quorum queues.
+            // A cluster (docs/deployment.md): the lane's queue is a quorum queue (MassTransit's _error queue copies its arguments).
             if (context.GetRequiredService<IConfiguration>().GetValue(Incidents.Contracts.Messaging.QuorumQueuesSetting, false))
             {
                 endpoint.SetQuorumQueue();
