@@ -176,15 +176,14 @@ worker.Kill();
 sink.Kill();
 return;
 
-// The worker's total allocated bytes, from its runtime metrics (NaN when the scrape does not have them).
+// The worker's total allocated bytes (dotnet.gc.heap.total_allocated of its runtime metrics; NaN when the scrape lacks it).
 async Task<double> AllocatedAsync()
 {
     try
     {
         using var http = new HttpClient();
         var text = await http.GetStringAsync($"http://127.0.0.1:{workerPort}/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => !l.StartsWith('#') && l.Contains("allocat", StringComparison.Ordinal)
-                                                        && l.Contains("bytes", StringComparison.Ordinal));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
         // name{labels} value [timestamp]
         var value = line?[(line.Contains('}') ? line.LastIndexOf('}') + 1 : line.IndexOf(' '))..]
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];

@@ -21,6 +21,7 @@ public static class DispatchHost
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddSingleton<DispatchProgress>();
         builder.Services.AddSingleton<LagAlarm>();
+        builder.Services.AddSingleton<PagePriority>();
         builder.Services.AddHostedService<LedgerSchema>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<WebhookSender>();

@@ -11,7 +11,7 @@ namespace Incidents.Dispatch;
 /// redelivers the message (the ledger skips what was already sent); on the last attempt it is recorded as failed.
 /// </summary>
 public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger ledger, DispatchProgress progress, LagAlarm alarm,
-    EmailSender email, WebhookSender webhook, SmsSender sms, TimeProvider clock, ILogger<Notifier> log)
+    PagePriority priority, EmailSender email, WebhookSender webhook, SmsSender sms, TimeProvider clock, ILogger<Notifier> log)
 {
     public IEnumerable<Delivery> Plan(Notice notice)
     {
@@ -71,8 +71,10 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
     /// <inheritdoc cref="NotifyAsync(ConsumeContext, Notice[])"/>
     public async Task NotifyAsync(ConsumeContext context, IReadOnlyList<Notice> notices)
     {
+        var page = notices.Any(n => n.IsPage);
+        using var pageFirst = page ? priority.Enter() : null;
         await progress.RecordAsync(notices, context.CancellationToken);
-        var transient = await DeliverAsync(context, notices.SelectMany(Plan).ToList());
+        var transient = await DeliverAsync(context, notices.SelectMany(Plan).ToList(), page);
         if (transient is not null)
         {
             throw new TransientDeliveryException(transient);
@@ -80,9 +82,12 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
     }
 
     /// <summary>Claim (with the supersession check), send, record, receipt — each step once for all the deliveries. Returns the reason of a transient failure.</summary>
-    private async Task<string?> DeliverAsync(ConsumeContext context, IReadOnlyList<Delivery> deliveries)
+    private async Task<string?> DeliverAsync(ConsumeContext context, IReadOnlyList<Delivery> deliveries, bool page)
     {
         var cancellation = context.CancellationToken;
+        // Bulk steps wait while a page is handled (PagePriority); pages never wait.
+        var yieldToPages = page ? (Func<ValueTask>)(() => ValueTask.CompletedTask) : () => priority.YieldAsync(cancellation);
+        await yieldToPages();
         var retry = context.GetRetryAttempt();
         var last = retry >= options.Value.RetryLimit;
         var keyed = deliveries.Select(d => (Delivery: d, Key: d.Notice.DeliveryKey(d.RecipientKey, d.Channel))).ToList();
@@ -107,11 +112,17 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             return null;
         }
 
-        var attempts = await Task.WhenAll(mine.Select(m => AttemptAsync(m.Delivery, m.Key, m.Superseded, last, cancellation)));
+        var attempts = await Task.WhenAll(mine.Select(async m =>
+        {
+            await yieldToPages();
+            return await AttemptAsync(m.Delivery, m.Key, m.Superseded, last, cancellation);
+        }));
         var done = attempts.Where(a => a.Unexpected is null).ToList();
+        await yieldToPages();
         await ledger.RecordAsync(done.Select(a => new DeliveryOutcome(a.Key, a.Outcome, retry + 1, a.Reason)).ToList(), cancellation);
 
         var now = clock.GetUtcNow();
+        await yieldToPages();
         await Task.WhenAll(done.Select(a =>
         {
             var notice = a.Delivery.Notice;
@@ -193,7 +204,7 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
         var known = alert.Recipients.Where(options.Value.Recipients.ContainsKey).ToList();
         log.LogWarning("Notification {Trigger} of incident {IncidentId} went out {Lag} after its event; telling {Recipients}",
             late.Trigger, late.IncidentId, lag, known.Count > 0 ? string.Join(", ", known) : "nobody (no LagAlert recipient in the directory)");
-        await DeliverAsync(context, Plan(Notice.Lagging(late, lag, now, known)).ToList());
+        await DeliverAsync(context, Plan(Notice.Lagging(late, lag, now, known)).ToList(), page: true);
     }
 }
 

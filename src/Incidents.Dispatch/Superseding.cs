@@ -104,3 +104,81 @@ public sealed class LagAlarm
         return now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextTicks, (now + interval).UtcTicks, next) == next;
     }
 }
+
+/// <summary>
+/// Pages first, inside the worker too. The lanes have their own queues, consumers and SMTP connections, but share the
+/// process's CPU and thread pool: a bulk backlog drained as fast as possible keeps hundreds of continuations queued, and
+/// a page's every step would wait its turn behind them. While a page is being handled, bulk work waits between its
+/// steps (before its claim, each send, its outcome statement and its receipts), so the page runs nearly alone; bulk
+/// resumes when no page is in flight, or after <see cref="MaxWait"/> at the latest (a stuck page never stops the bulk).
+/// </summary>
+public sealed class PagePriority
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(2);
+
+    private readonly Lock _gate = new();
+    private int _pages;
+    private TaskCompletionSource _clear = Cleared();
+
+    private static TaskCompletionSource Cleared()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    /// <summary>A page is being handled until the returned scope is disposed.</summary>
+    public IDisposable Enter()
+    {
+        lock (_gate)
+        {
+            if (_pages++ == 0)
+            {
+                _clear = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return new Scope(this);
+    }
+
+    /// <summary>Bulk work calls this between its steps: immediate when no page is in flight.</summary>
+    public async ValueTask YieldAsync(CancellationToken cancellation)
+    {
+        if (Volatile.Read(ref _pages) == 0)
+        {
+            return;
+        }
+
+        Task clear;
+        lock (_gate)
+        {
+            clear = _clear.Task;
+        }
+
+        await Task.WhenAny(clear, Task.Delay(MaxWait, cancellation));
+    }
+
+    private void Leave()
+    {
+        lock (_gate)
+        {
+            if (--_pages == 0)
+            {
+                _clear.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class Scope(PagePriority priority) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                priority.Leave();
+            }
+        }
+    }
+}
