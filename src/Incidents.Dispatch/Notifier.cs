@@ -121,20 +121,19 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
         await yieldToPages();
         await ledger.RecordAsync(done.Select(a => new DeliveryOutcome(a.Key, a.Outcome, retry + 1, a.Reason)).ToList(), cancellation);
 
-        var now = clock.GetUtcNow();
         await yieldToPages();
         await Task.WhenAll(done.Select(a =>
         {
             var notice = a.Delivery.Notice;
             log.LogDebug("Delivery {Key}: {Outcome} (attempt {Attempt}, {Lag} after the event) {Reason}", a.Key, a.Outcome, retry + 1,
-                notice.LagAt(now), a.Reason);
+                notice.LagAt(a.At), a.Reason);
             return context.Publish(new NotificationAttempted(notice.IncidentId, notice.Trigger, notice.SourceVersion,
-                a.Delivery.RecipientKey, a.Delivery.Channel, a.Outcome, retry + 1, a.Reason, notice.IsDrill, now, notice.LagAt(now)), cancellation);
+                a.Delivery.RecipientKey, a.Delivery.Channel, a.Outcome, retry + 1, a.Reason, notice.IsDrill, a.At, notice.LagAt(a.At)), cancellation);
         }));
 
         foreach (var a in done.Where(a => a.Outcome != NotificationOutcomes.Superseded && a.Delivery.Notice.Trigger != NotificationTriggers.DispatchLagging))
         {
-            await AlertIfLateAsync(context, a.Delivery.Notice, a.Delivery.Notice.LagAt(now), now);
+            await AlertIfLateAsync(context, a.Delivery.Notice, a.Delivery.Notice.LagAt(a.At), a.At);
         }
 
         // Anything else that threw: the others are recorded and receipted; the message (or batch) goes to the error
@@ -147,14 +146,16 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
         return done.FirstOrDefault(a => a.Transient is not null)?.Transient;
     }
 
-    private sealed record Attempt(Delivery Delivery, string Key, string Outcome, string? Reason, string? Transient, Exception? Unexpected = null);
+    /// <summary>One attempt's outcome; <c>At</c> is when it ended (the receipt's time and lag are its own, not the batch's).</summary>
+    private sealed record Attempt(Delivery Delivery, string Key, string Outcome, string? Reason, string? Transient, DateTimeOffset At,
+        Exception? Unexpected = null);
 
     /// <summary>One claimed delivery: sent, or not (superseded, unknown recipient); its outcome, never an exception but an unexpected one.</summary>
     private async Task<Attempt> AttemptAsync(Delivery delivery, string key, string? superseded, bool last, CancellationToken cancellation)
     {
         if (superseded is not null)
         {
-            return new Attempt(delivery, key, NotificationOutcomes.Superseded, superseded, null);
+            return new Attempt(delivery, key, NotificationOutcomes.Superseded, superseded, null, clock.GetUtcNow());
         }
 
         IChannelSender? sender = delivery.Channel switch
@@ -172,23 +173,23 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             }
 
             await sender.SendAsync(delivery, cancellation);
-            return new Attempt(delivery, key, NotificationOutcomes.Sent, null, null);
+            return new Attempt(delivery, key, NotificationOutcomes.Sent, null, null, clock.GetUtcNow());
         }
         catch (PermanentDeliveryException e)
         {
-            return new Attempt(delivery, key, NotificationOutcomes.Failed, e.Message, null);
+            return new Attempt(delivery, key, NotificationOutcomes.Failed, e.Message, null, clock.GetUtcNow());
         }
         catch (TransientDeliveryException e) when (last)
         {
-            return new Attempt(delivery, key, NotificationOutcomes.Failed, $"retries exhausted: {e.Message}", null);
+            return new Attempt(delivery, key, NotificationOutcomes.Failed, $"retries exhausted: {e.Message}", null, clock.GetUtcNow());
         }
         catch (TransientDeliveryException e)
         {
-            return new Attempt(delivery, key, NotificationOutcomes.Retrying, e.Message, e.Message);
+            return new Attempt(delivery, key, NotificationOutcomes.Retrying, e.Message, e.Message, clock.GetUtcNow());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new Attempt(delivery, key, "", null, null, e);
+            return new Attempt(delivery, key, "", null, null, clock.GetUtcNow(), e);
         }
     }
 
