@@ -11,6 +11,7 @@ using RabbitMQ.Client.Events;
 // Dispatch benchmark: the real worker and a real SMTP server, each its own process, on vhost/database of their own.
 //   --notices N    bulk notices per burst (default 10000)
 //   --worker DLL   Incidents.Dispatch.dll      --sink DLL  Incidents.SmtpSink.dll
+//   --database D   incidents_dispatch_bench[_suffix] (dropped and recreated)
 // Scenarios: (1) burst: N bulk notices queued at once -> notices/s and p50/p99 event-to-delivery lag;
 // (2) paced: 200 notices/s for 10 s -> p50/p99 lag when the worker keeps up;
 // (3) a new outage reported while N bulk notices are queued -> its page's event-to-delivery time (target < 5 s).
@@ -27,7 +28,12 @@ if (new ConnectionFactory { Uri = new Uri(rabbitUri) }.VirtualHost == "/")
 
 var pg = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
                                            ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents");
-const string Database = "incidents_dispatch_bench";
+// Its own database (bench/dispatch.sh --suffix NAME gives incidents_dispatch_bench_NAME, so parallel runs never collide).
+var Database = Text("--database") ?? "incidents_dispatch_bench";
+if (!System.Text.RegularExpressions.Regex.IsMatch(Database, "^incidents_dispatch_bench[a-z0-9_]*$"))
+{
+    throw new ArgumentException("--database must be incidents_dispatch_bench[_suffix] (it is dropped and recreated)");
+}
 
 var commit = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "BuildCommit")?.Value ?? "unknown";
 Console.WriteLine($"commit {commit} (recorded in the benchmark binary at build time)");
@@ -65,10 +71,12 @@ using var sink = Start(sinkDll, ["--port", "0"], new Dictionary<string, string>(
 });
 var port = await sinkPort.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-// The worker, its own process, configured as in production but for its rules and directory.
+// The worker, its own process, configured as in production but for its rules and directory; on a free port, so the
+// benchmark can read its /metrics (the runtime's allocation counter).
+var workerPort = FreePort();
 using var worker = Start(workerDll, [], new Dictionary<string, string>
 {
-    ["Urls"] = "http://127.0.0.1:0",
+    ["Urls"] = $"http://127.0.0.1:{workerPort}",
     ["ConnectionStrings__Dispatch"] = new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = Database }.ConnectionString,
     ["ConnectionStrings__RabbitMq"] = rabbitUri,
     ["Logging__LogLevel__Default"] = "Warning",
@@ -107,13 +115,25 @@ Console.WriteLine($"worker and SMTP sink (port {port}) up; {Environment.Processo
 await PublishBulkAsync(200);
 await DrainAsync(200, TimeSpan.FromMinutes(2));
 
-// (1) Burst.
+// (1) Burst. Counted as well as timed (timings are noise on a shared machine; counts are not): the worker's and the
+// sink's CPU time per notice (their processes' user + system time) and the PostgreSQL transactions per notice (every
+// statement the worker sends outside a transaction is one; pg_stat_database of the bench database).
+await Task.Delay(1500); // pg_stat_database is flushed about once a second
+var (cpuWorker, cpuSink, xacts, allocated) = (worker.TotalProcessorTime, sink.TotalProcessorTime, await TransactionsAsync(), await AllocatedAsync());
 var started = DateTime.UtcNow;
 await PublishBulkAsync(notices);
 var burst = await DrainAsync(notices, TimeSpan.FromMinutes(10));
 var seconds = (burst.Max(r => r.Seen) - started).TotalSeconds;
+worker.Refresh();
+sink.Refresh();
+var (workerMs, sinkMs) = ((worker.TotalProcessorTime - cpuWorker).TotalMilliseconds / notices, (sink.TotalProcessorTime - cpuSink).TotalMilliseconds / notices);
+await Task.Delay(1500);
+var perNotice = (await TransactionsAsync() - xacts) / (double)notices;
+var allocatedPerNotice = (await AllocatedAsync() - allocated) / notices / 1024;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"burst     {notices} bulk notices queued at once: {notices / seconds:0} notices/s ({seconds:0.0} s), lag p50 {Percentile(burst, 0.50):0.00} s, p99 {Percentile(burst, 0.99):0.00} s, mails at the sink {Volatile.Read(ref mails)}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"counted   per notice: worker CPU {workerMs:0.000} ms, SMTP sink CPU {sinkMs:0.000} ms, PostgreSQL transactions {perNotice:0.00}, worker allocations {allocatedPerNotice:0.0} KB (burst, {notices} notices)"));
 
 // (2) Paced.
 var paced = new List<Task>();
@@ -155,6 +175,43 @@ Console.WriteLine("RESULT done");
 worker.Kill();
 sink.Kill();
 return;
+
+// The worker's total allocated bytes (dotnet.gc.heap.total_allocated of its runtime metrics; NaN when the scrape lacks it).
+async Task<double> AllocatedAsync()
+{
+    try
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{workerPort}/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal));
+        // name{labels} value [timestamp]
+        var value = line?[(line.Contains('}') ? line.LastIndexOf('}') + 1 : line.IndexOf(' '))..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        return value is null ? double.NaN : double.Parse(value, CultureInfo.InvariantCulture);
+    }
+    catch (HttpRequestException)
+    {
+        return double.NaN;
+    }
+}
+
+static int FreePort()
+{
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
+
+async Task<long> TransactionsAsync()
+{
+    await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = "postgres" }.ConnectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1", connection);
+    command.Parameters.AddWithValue(Database);
+    return (long)(await command.ExecuteScalarAsync())!;
+}
 
 async Task WaitForConsumersAsync()
 {

@@ -4,6 +4,7 @@ using System.Text;
 
 // A minimal SMTP sink (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; PIPELINING advertised) that runs
 // as its own process, so the worker delivers over real TCP to a real server and the measured figures include it.
+// Recipients whose address starts with "reject" are refused (550), so tests can see a permanent failure.
 var port = args.Length > 1 && args[0] == "--port" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var listener = new TcpListener(IPAddress.Loopback, port);
 listener.Start(backlog: 512);
@@ -72,6 +73,13 @@ async Task Serve(TcpClient client, CancellationToken cancellation)
                     await Reply("250 OK");
                     break;
                 case "RCPT":
+                    // A mailbox that does not exist, for tests of a permanent failure: any address starting with "reject".
+                    if (Address(line).StartsWith("reject", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await Reply("550 5.1.1 no such mailbox");
+                        break;
+                    }
+
                     recipients.Add(Address(line));
                     await Reply("250 OK");
                     break;

@@ -23,46 +23,88 @@ public sealed class DeliveryLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Claims a delivery atomically (copies of one message may be consumed concurrently): true when this consumer
-    /// should send it. A claim left behind by a worker that died while sending is taken over after <see cref="StaleClaim"/>.
+    /// Claims the deliveries of a batch of notices in <b>one statement</b>, and in the same statement reads whether each
+    /// claimed one is superseded (docs/dispatch.md): the keys this consumer should act on, each with the reason its
+    /// notice's moment has passed (null: still current, send it). A key already claimed — sent, failed, superseded, or
+    /// being sent by another consumer — is absent: copies of one message consumed concurrently, a redelivery after a
+    /// crash, a replay from the error queue all find the claim and send nothing. A claim left behind by a worker that
+    /// died while sending is taken over after <see cref="StaleClaim"/>. Keys repeated in one call are claimed once.
     /// </summary>
-    public async Task<bool> TryClaimAsync(string key, Guid incidentId, CancellationToken cancellation)
+    public async Task<Dictionary<string, string?>> ClaimAsync(IReadOnlyCollection<ClaimRequest> requests, CancellationToken cancellation)
     {
+        var claimed = new Dictionary<string, string?>(requests.Count, StringComparer.Ordinal);
+        // One order for every consumer's row locks: two batches holding copies of the same messages cannot deadlock.
+        var unique = requests.DistinctBy(r => r.Key, StringComparer.Ordinal).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        if (unique.Count == 0)
+        {
+            return claimed;
+        }
+
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO dispatch_deliveries (delivery_key, incident_id, outcome, attempts) VALUES ($1, $2, 'sending', 0)
-            ON CONFLICT (delivery_key) DO UPDATE SET recorded_at = now()
-              WHERE dispatch_deliveries.outcome = 'sending' AND dispatch_deliveries.recorded_at < now() - $3
-            RETURNING 1
+            WITH input AS (
+              SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[]) AS i(delivery_key, incident_id, version, stale)),
+            claimed AS (
+              INSERT INTO dispatch_deliveries (delivery_key, incident_id, outcome, attempts)
+              SELECT delivery_key, incident_id, 'sending', 0 FROM input ORDER BY delivery_key
+              ON CONFLICT (delivery_key) DO UPDATE SET recorded_at = now()
+                WHERE dispatch_deliveries.outcome = 'sending' AND dispatch_deliveries.recorded_at < now() - $5
+              RETURNING delivery_key)
+            SELECT c.delivery_key, s.fact, s.version
+            FROM claimed c JOIN input i USING (delivery_key)
+            LEFT JOIN LATERAL (
+              SELECT p.fact, p.version FROM dispatch_progress p
+              WHERE i.stale <> '' AND p.incident_id = i.incident_id AND p.fact = ANY (string_to_array(i.stale, ',')) AND p.version > i.version
+              ORDER BY p.version LIMIT 1) s ON true
             """);
-        command.Parameters.AddWithValue(key);
-        command.Parameters.AddWithValue(incidentId);
+        command.Parameters.AddWithValue(unique.Select(r => r.Key).ToArray());
+        command.Parameters.AddWithValue(unique.Select(r => r.IncidentId).ToArray());
+        command.Parameters.AddWithValue(unique.Select(r => r.Version).ToArray());
+        command.Parameters.AddWithValue(unique.Select(r => string.Join(',', r.StaleAfter)).ToArray());
         command.Parameters.AddWithValue(StaleClaim);
-        return await command.ExecuteScalarAsync(cancellation) is not null;
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            claimed[reader.GetString(0)] = reader.IsDBNull(1) ? null : DispatchProgress.Reason(reader.GetString(1), reader.GetInt64(2));
+        }
+
+        return claimed;
     }
 
     public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(5);
 
-    /// <summary>Records the final outcome (sent or failed) of a claimed delivery.</summary>
-    public async Task CompleteAsync(string key, string outcome, int attempts, string? reason, CancellationToken cancellation)
+    /// <summary>
+    /// Records the outcomes of claimed deliveries in <b>one statement</b>: a final outcome (sent, failed, superseded)
+    /// completes its claim; <c>retrying</c> gives the claim back, so the retry may claim it again.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyCollection<DeliveryOutcome> outcomes, CancellationToken cancellation)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE dispatch_deliveries SET outcome = $2, attempts = $3, reason = $4, recorded_at = now() WHERE delivery_key = $1
-            """);
-        command.Parameters.AddWithValue(key);
-        command.Parameters.AddWithValue(outcome);
-        command.Parameters.AddWithValue(attempts);
-        command.Parameters.AddWithValue((object?)reason ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellation);
-    }
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
 
-    /// <summary>Gives a claim back after a transient failure, so the retry may claim it again.</summary>
-    public async Task ReleaseAsync(string key, CancellationToken cancellation)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM dispatch_deliveries WHERE delivery_key = $1 AND outcome = 'sending'");
-        command.Parameters.AddWithValue(key);
+        await using var command = dataSource.CreateCommand("""
+            WITH o AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS o(delivery_key, outcome, attempts, reason)),
+            released AS (
+              DELETE FROM dispatch_deliveries d USING o
+              WHERE d.delivery_key = o.delivery_key AND o.outcome = 'retrying' AND d.outcome = 'sending')
+            UPDATE dispatch_deliveries d SET outcome = o.outcome, attempts = o.attempts, reason = o.reason, recorded_at = now()
+            FROM o WHERE d.delivery_key = o.delivery_key AND o.outcome <> 'retrying'
+            """);
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Key).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Outcome).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Attempts).ToArray());
+        command.Parameters.AddWithValue(outcomes.Select(o => o.Reason).ToArray());
         await command.ExecuteNonQueryAsync(cancellation);
     }
 }
+
+/// <summary>A delivery to claim: its key, its incident, the notice's stream version and the facts that make it stale.</summary>
+public sealed record ClaimRequest(string Key, Guid IncidentId, long Version, string[] StaleAfter);
+
+/// <summary>What became of a claimed delivery (outcome <c>retrying</c> releases the claim).</summary>
+public sealed record DeliveryOutcome(string Key, string Outcome, int Attempts, string? Reason);
 
 public sealed class LedgerSchema(DeliveryLedger ledger, NpgsqlDataSource dataSource) : IHostedService
 {

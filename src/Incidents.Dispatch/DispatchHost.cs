@@ -21,6 +21,7 @@ public static class DispatchHost
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddSingleton<DispatchProgress>();
         builder.Services.AddSingleton<LagAlarm>();
+        builder.Services.AddSingleton<PagePriority>();
         builder.Services.AddHostedService<LedgerSchema>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<WebhookSender>();
@@ -43,13 +44,16 @@ public static class DispatchHost
         {
             bus.AddConsumer<IncidentNotificationConsumer>();
             bus.AddConsumer<IncidentPageConsumer>();
+            bus.AddConsumer<SlaWarningBatchConsumer>(c => c.Options<BatchOptions>(b => b.SetMessageLimit(settings.Bulk.Batch.MessageLimit)
+                .SetConcurrencyLimit(settings.Bulk.Batch.ConcurrencyLimit).SetTimeLimit(settings.Bulk.Batch.TimeLimit)));
             bus.UsingRabbitMq((context, rmq) =>
             {
                 ConfigureHost(rmq, rabbit);
                 rmq.Message<Incidents.Contracts.NotificationAttempted>(m => m.SetEntityName(settings.ReceiptsExchange));
                 // Two lanes, each its own queue and consumers (docs/dispatch.md): pages are never behind bulk.
                 Lane<IncidentPageConsumer>(context, rmq, settings, settings.PagesQueue, settings.PagesExchange, settings.Pages);
-                Lane<IncidentNotificationConsumer>(context, rmq, settings, settings.Queue, settings.SourceExchange, settings.Bulk);
+                Lane<IncidentNotificationConsumer>(context, rmq, settings, settings.Queue, settings.SourceExchange, settings.Bulk,
+                    endpoint => endpoint.ConfigureConsumer<SlaWarningBatchConsumer>(context));
             });
         });
 
@@ -68,7 +72,8 @@ public static class DispatchHost
     /// per-message-type topology), its prefetch and concurrency, retries of transient failures.
     /// </summary>
     private static void Lane<TConsumer>(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator rmq, DispatchOptions settings,
-        string queue, string exchange, LaneSettings lane) where TConsumer : class, IConsumer
+        string queue, string exchange, LaneSettings lane, Action<IRabbitMqReceiveEndpointConfigurator>? more = null)
+        where TConsumer : class, IConsumer
     {
         rmq.ReceiveEndpoint(queue, endpoint =>
         {
@@ -93,6 +98,7 @@ public static class DispatchHost
                 retry.Handle<TransientDeliveryException>();
             });
             endpoint.ConfigureConsumer<TConsumer>(context);
+            more?.Invoke(endpoint);
         });
     }
 

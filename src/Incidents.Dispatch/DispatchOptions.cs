@@ -27,8 +27,12 @@ public sealed class DispatchOptions
     /// <summary>Prefetch and concurrency of the paging lane: few messages, each one urgent.</summary>
     public LaneSettings Pages { get; set; } = new() { PrefetchCount = 16, ConcurrentMessageLimit = 8 };
 
-    /// <summary>Prefetch and concurrency of the bulk lane: enough sends in flight to hide SMTP and database round trips.</summary>
-    public LaneSettings Bulk { get; set; } = new() { PrefetchCount = 64, ConcurrentMessageLimit = 32 };
+    /// <summary>
+    /// Prefetch, concurrency and batching of the bulk lane: SLA warnings are handled in batches (<see cref="LaneSettings.Batch"/>),
+    /// so the concurrency must hold every batch being filled or sent (MessageLimit × ConcurrencyLimit), and the prefetch a
+    /// little more so the next batch is already local (docs/dispatch.md).
+    /// </summary>
+    public LaneSettings Bulk { get; set; } = new() { PrefetchCount = 256, ConcurrentMessageLimit = 200 };
 
     /// <summary>A notification later than this after its event is announced to the on-duty engineer (docs/dispatch.md).</summary>
     public LagAlertSettings LagAlert { get; set; } = new();
@@ -138,6 +142,22 @@ public sealed class LaneSettings
     public int PrefetchCount { get; set; }
 
     public int ConcurrentMessageLimit { get; set; }
+
+    /// <summary>How the bulk lane batches SLA warnings (the paging lane does not batch: a page never waits for others).</summary>
+    public BatchSettings Batch { get; set; } = new();
+}
+
+/// <summary>
+/// A batch of bulk notices (MassTransit's <c>Batch&lt;T&gt;</c>): at most <see cref="MessageLimit"/> messages, delivered when
+/// full or <see cref="TimeLimit"/> after its first message, <see cref="ConcurrencyLimit"/> batches at once.
+/// </summary>
+public sealed class BatchSettings
+{
+    public int MessageLimit { get; set; } = 50;
+
+    public int ConcurrencyLimit { get; set; } = 4;
+
+    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 }
 
 /// <summary>Who hears that notifications are late, from what delay, and at most how often.</summary>
@@ -190,6 +210,16 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
             {
                 errors.Add($"Dispatch:{lane}: ConcurrentMessageLimit must be 1 to 256 and PrefetchCount at least as large.");
             }
+        }
+
+        var batch = options.Bulk.Batch;
+        if (batch.MessageLimit is < 1 or > 1000 || batch.ConcurrencyLimit is < 1 or > 64 || batch.TimeLimit <= TimeSpan.Zero)
+        {
+            errors.Add("Dispatch:Bulk:Batch: MessageLimit must be 1 to 1000, ConcurrencyLimit 1 to 64 and TimeLimit above zero.");
+        }
+        else if (options.Bulk.ConcurrentMessageLimit < batch.MessageLimit * batch.ConcurrencyLimit)
+        {
+            errors.Add("Dispatch:Bulk: ConcurrentMessageLimit must hold every batch at once (at least Batch:MessageLimit × Batch:ConcurrencyLimit).");
         }
 
         if (options.Smtp.PoolSize < 1 || options.Smtp.PagesPoolSize < 1)

@@ -3,6 +3,7 @@ using Incidents.Dispatch;
 using Incidents.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -24,6 +25,12 @@ public sealed class PagingLaneFixture : IAsyncLifetime
     public string ReceiptsExchange { get; } = $"incidents.receipts.{TestServices.TestDatabase}.backlog";
 
     public static string System { get; } = DispatchFixture.System("backlog");
+
+    /// <summary>Warnings about this system go to a mailbox the SMTP server refuses (550): a permanent failure.</summary>
+    public static string RefusedSystem { get; } = DispatchFixture.System("backlog-refused");
+
+    /// <summary>The message ids the worker has finished consuming (handled or faulted).</summary>
+    public ConsumedMessages Consumed { get; } = new();
 
     public SmtpSinkProcess Smtp { get; private set; } = null!;
 
@@ -53,6 +60,11 @@ public sealed class PagingLaneFixture : IAsyncLifetime
             ["Dispatch:Rules:1:On"] = "sla-warning",
             ["Dispatch:Rules:1:Systems:0"] = System,
             ["Dispatch:Rules:1:Recipients:0"] = "purchaser-contact",
+            ["Dispatch:Rules:2:On"] = "sla-warning",
+            ["Dispatch:Rules:2:Systems:0"] = RefusedSystem,
+            ["Dispatch:Rules:2:Recipients:0"] = "gone-reader",
+            ["Dispatch:Recipients:gone-reader:Name"] = "Left the company",
+            ["Dispatch:Recipients:gone-reader:Email"] = "rejected@example.org",
             ["Dispatch:Recipients:purchaser-contact:Name"] = "医保局联系人",
             ["Dispatch:Recipients:purchaser-contact:Email"] = "purchaser@example.org",
             ["Dispatch:Recipients:duty-engineer:Name"] = "值班工程师",
@@ -65,16 +77,20 @@ public sealed class PagingLaneFixture : IAsyncLifetime
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await _worker.StartAsync();
+        _worker.Services.GetRequiredService<MassTransit.IBus>().ConnectConsumeObserver(Consumed);
     }
 
     /// <summary>Puts messages straight on one of the worker's queues, as Wolverine's MassTransit interop would publish them.</summary>
-    public async Task SendRawAsync(string queue, string messageType, IEnumerable<object> messages)
+    public async Task SendRawAsync(string queue, string messageType, IEnumerable<object> messages) =>
+        await SendRawAsync(queue, messageType, messages.Select(m => (Guid.NewGuid(), m)));
+
+    /// <summary>Puts messages with the given message ids on one of the worker's queues (a copy: the same id again).</summary>
+    public async Task SendRawAsync(string queue, string messageType, IEnumerable<(Guid Id, object Message)> messages)
     {
         await using var connection = await TestServices.ConnectToBrokerAsync("incidents-tests-backlog");
         await using var channel = await connection.CreateChannelAsync();
-        foreach (var message in messages)
+        foreach (var (id, message) in messages)
         {
-            var id = Guid.NewGuid();
             var envelope = new
             {
                 messageId = id,
