@@ -18,11 +18,13 @@ public static class DispatchHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient("dispatch", c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(Require(builder.Configuration, "ConnectionStrings:Dispatch")));
+        builder.Services.AddSingleton<WorkerLiveness>();
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddSingleton<DispatchProgress>();
         builder.Services.AddSingleton<LagAlarm>();
         builder.Services.AddSingleton<PagePriority>();
         builder.Services.AddHostedService<LedgerSchema>();
+        builder.Services.AddHostedService<WorkerHeartbeat>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<SmsSender>();

@@ -34,6 +34,12 @@ public sealed class DispatchOptions
     /// </summary>
     public LaneSettings Bulk { get; set; } = new() { PrefetchCount = 256, ConcurrentMessageLimit = 200 };
 
+    /// <summary>
+    /// How this worker proves it is alive to the others (docs/dispatch.md, "A worker killed mid-delivery"): a claim of a
+    /// worker silent for longer than the timeout is taken over. Retries must outlast it (RetryLimit, RetryMaxInterval).
+    /// </summary>
+    public LivenessSettings Liveness { get; set; } = new();
+
     /// <summary>A notification later than this after its event is announced to the on-duty engineer (docs/dispatch.md).</summary>
     public LagAlertSettings LagAlert { get; set; } = new();
 
@@ -137,6 +143,14 @@ public sealed class SmtpSettings
 }
 
 /// <summary>One lane's RabbitMQ prefetch and how many of its messages are handled at once.</summary>
+/// <summary>The worker heartbeat that lets another worker take over the claims of a dead one.</summary>
+public sealed class LivenessSettings
+{
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
 public sealed class LaneSettings
 {
     public int PrefetchCount { get; set; }
@@ -230,6 +244,11 @@ public sealed class DispatchOptionsValidator : IValidateOptions<DispatchOptions>
         if (options.RetryLimit is < 0 or > 20)
         {
             errors.Add("Dispatch:RetryLimit must be between 0 and 20.");
+        }
+
+        if (options.Liveness.Heartbeat <= TimeSpan.Zero || options.Liveness.Timeout < 3 * options.Liveness.Heartbeat)
+        {
+            errors.Add("Dispatch:Liveness:Heartbeat must be positive and Dispatch:Liveness:Timeout at least three heartbeats.");
         }
 
         for (var i = 0; i < options.Rules.Count; i++)

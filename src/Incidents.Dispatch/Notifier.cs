@@ -93,11 +93,11 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
         var keyed = deliveries.Select(d => (Delivery: d, Key: d.Notice.DeliveryKey(d.RecipientKey, d.Channel))).ToList();
         var claims = await ledger.ClaimAsync(keyed.Select(k => new ClaimRequest(k.Key, k.Delivery.Notice.IncidentId,
             k.Delivery.Notice.SourceVersion, DispatchProgress.StaleAfter(k.Delivery.Notice))).ToList(), cancellation);
-        var mine = new List<(Delivery Delivery, string Key, string? Superseded)>(claims.Count);
+        var mine = new List<(Delivery Delivery, string Key, string? Superseded)>(claims.Mine.Count);
         foreach (var (delivery, key) in keyed)
         {
             // Remove: a key twice in one batch (two copies of one message) is acted on once.
-            if (claims.Remove(key, out var superseded))
+            if (claims.Mine.Remove(key, out var superseded))
             {
                 mine.Add((delivery, key, superseded));
             }
@@ -107,9 +107,14 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             }
         }
 
+        // Being sent by another worker that still beats: this copy must not be acknowledged while that one is in doubt.
+        // Retried, it finds the delivery recorded (nothing to do) or its worker dead and takes it over (WorkerLiveness).
+        var elsewhere = claims.UnderWayElsewhere.Count > 0
+            ? $"{claims.UnderWayElsewhere.Count} deliveries under way in another worker; retried until recorded or taken over"
+            : null;
         if (mine.Count == 0)
         {
-            return null;
+            return elsewhere;
         }
 
         var attempts = await Task.WhenAll(mine.Select(async m =>
@@ -143,7 +148,7 @@ public sealed class Notifier(IOptions<DispatchOptions> options, DeliveryLedger l
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(unexpected).Throw();
         }
 
-        return done.FirstOrDefault(a => a.Transient is not null)?.Transient;
+        return done.FirstOrDefault(a => a.Transient is not null)?.Transient ?? elsewhere;
     }
 
     /// <summary>One attempt's outcome; <c>At</c> is when it ended (the receipt's time and lag are its own, not the batch's).</summary>
