@@ -1,5 +1,6 @@
 using Incidents.Api.Security;
 using Incidents.IntegrationTests.Infrastructure;
+using Incidents.Telemetry.Edges;
 
 namespace Incidents.IntegrationTests.Security;
 
