@@ -70,6 +70,7 @@ public static class SecurityConfiguration
         });
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
 
+        builder.Services.AddSingleton(new global::Incidents.Api.Incidents.Commenting.CommentCapSetting(global::Incidents.Api.Incidents.Commenting.CommentCap.Read(builder.Configuration)));
         var limits = builder.Configuration.GetSection("RateLimits:Writes");
         var expensive = builder.Configuration.GetSection("RateLimits:ExpensiveReads");
         builder.Services.AddRateLimiter(limiter =>
