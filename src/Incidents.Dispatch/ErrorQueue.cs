@@ -65,7 +65,9 @@ public sealed class ErrorQueue(Incidents.Telemetry.Edges.BrokerAddress broker, I
         {
             var properties = new BasicProperties(message.BasicProperties);
             properties.Headers?.Remove("MT-Reason");
-            await channel.BasicPublishAsync("", Queue, mandatory: false, properties, message.Body, ct);
+            // To the queue's own exchange (MassTransit binds one of the same name to every receive endpoint), not the default
+            // exchange: the worker's broker user may write to its own exchanges only (infra/rabbitmq.sh users).
+            await channel.BasicPublishAsync(Queue, "", mandatory: false, properties, message.Body, ct);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, ct);
             count++;
         }
