@@ -326,7 +326,7 @@ START_US=$(now_us)
   # Testing: production settings (static Wolverine code, JSON logs) but development tokens, so the load generator can
   # sign its own; the per-user write limit is lifted, one user sends everything. Own database and RabbitMQ vhost.
   export ASPNETCORE_ENVIRONMENT=Testing \
-    Auth__DevelopmentSigningKey="$BENCH_SIGNING_KEY" \
+    Auth__DevelopmentSigningKey="$BENCH_SIGNING_KEY" Auth__AllowDevelopmentKeyOutsideDevelopment=true \
     RateLimits__Writes__TokenLimit=100000000 RateLimits__Writes__TokensPerPeriod=100000000 \
     ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
     ConnectionStrings__Marten="Host=127.0.0.1;Port=$PGPORT;Database=$BENCH_DB;Username=incidents;Password=incidents${CONN_EXTRA:+;$CONN_EXTRA}" \

@@ -2,6 +2,7 @@
 # Local RabbitMQ for dev/tests, from the Debian package (no Docker).
 #   infra/rabbitmq.sh up|down|status
 #   infra/rabbitmq.sh vhost NAME [USER]   create virtual host NAME if missing, give USER (default guest) all rights
+#   infra/rabbitmq.sh users [VHOST]       the API's and the worker's own users on VHOST (default /), least rights each
 # AMQP on 127.0.0.1:5672, management UI on http://127.0.0.1:15672 (guest/guest,
 # which RabbitMQ only accepts from loopback - dev only).
 # Data (mnesia) and logs: <repo>/.data/rabbitmq/{mnesia,log}.
@@ -158,6 +159,48 @@ cmd_vhost() {
         die "rabbitmqctl set_permissions -p $name $user failed"
 }
 
+# users [VHOST]: one broker user per service (issue #14, docs/security.md "Broker users"), so a leaked worker password
+# cannot announce incidents or pages, and the API cannot forge receipts. Names are those of src/Incidents.Contracts
+# (Messaging.cs); the test run's own names (incidents.receipts.<db>, incidents.dispatch.<db>) match the same patterns.
+#   API    configure/write its exchanges (incidents.events, .pages, .assurance) and its receipts queue; read that queue
+#          and bind it to the receipts exchange; Wolverine's own objects (wolverine-dead-letter-queue, wolverine.response.<node>).
+#   worker configure/read its queues (incidents.dispatch*, with MassTransit's _error/_skipped and same-named exchanges)
+#          and bind them to the API's two exchanges (configure and read there, never write); write only to its own
+#          exchanges and to the receipts exchange (Incidents.Contracts:NotificationAttempted). MassTransit's temporary
+#          bus endpoint (<host>_<app>_bus_<id>) is its own too.
+# Passwords: INCIDENTS_BROKER_API_PASSWORD / INCIDENTS_BROKER_WORKER_PASSWORD; the defaults are development passwords
+# for this loopback broker only (never use them on a broker other machines reach).
+BROKER_API_USER=${INCIDENTS_BROKER_API_USER:-incidents-api}
+BROKER_WORKER_USER=${INCIDENTS_BROKER_WORKER_USER:-incidents-worker}
+BROKER_API_CONFIGURE='^(incidents\.(events|pages|assurance)|incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
+BROKER_API_WRITE='^(incidents\.(events|pages|assurance)|incidents\.receipts(\..*)?|wolverine[.-].*)$'
+BROKER_API_READ='^(incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
+BROKER_WORKER_CONFIGURE='^(incidents\.dispatch.*|incidents\.(events|pages)|Incidents\.Contracts:NotificationAttempted|.*_bus_.*)$'
+BROKER_WORKER_WRITE='^(incidents\.dispatch.*|Incidents\.Contracts:NotificationAttempted|.*_bus_.*)$'
+BROKER_WORKER_READ='^(incidents\.dispatch.*|incidents\.(events|pages)|.*_bus_.*)$'
+ensure_user() {
+    local user=$1 password=$2
+    if rmqctl 30 list_users --quiet --no-table-headers 2>/dev/null | cut -f1 | grep -qxF "$user"; then
+        rmqctl 30 change_password "$user" "$password" >/dev/null || die "rabbitmqctl change_password $user failed"
+    else
+        rmqctl 30 add_user "$user" "$password" >/dev/null 2>&1 ||
+            rmqctl 30 change_password "$user" "$password" >/dev/null || die "rabbitmqctl add_user $user failed"
+    fi
+}
+cmd_users() {
+    local vhost=${1:-/}
+    installed || die "rabbitmqctl not found"
+    port_open "$RMQ_HOST" "$RMQ_PORT" || die "RabbitMQ is not running ($0 up)"
+    [[ $vhost == / ]] || has_vhost "$vhost" || die "no vhost $vhost ($0 vhost $vhost)"
+    ensure_user "$BROKER_API_USER" "${INCIDENTS_BROKER_API_PASSWORD:-incidents-api-dev}"
+    ensure_user "$BROKER_WORKER_USER" "${INCIDENTS_BROKER_WORKER_PASSWORD:-incidents-worker-dev}"
+    rmqctl 30 set_permissions -p "$vhost" "$BROKER_API_USER" "$BROKER_API_CONFIGURE" "$BROKER_API_WRITE" "$BROKER_API_READ" >/dev/null ||
+        die "rabbitmqctl set_permissions $BROKER_API_USER failed"
+    rmqctl 30 set_permissions -p "$vhost" "$BROKER_WORKER_USER" "$BROKER_WORKER_CONFIGURE" "$BROKER_WORKER_WRITE" "$BROKER_WORKER_READ" >/dev/null ||
+        die "rabbitmqctl set_permissions $BROKER_WORKER_USER failed"
+    log "users $BROKER_API_USER and $BROKER_WORKER_USER on vhost $vhost"
+}
+
 case "${1:-}" in
     up | down) lock_and_reexec rabbitmq "$0" "$@" ;;
 esac
@@ -166,5 +209,6 @@ case "${1:-}" in
     down) cmd_down ;;
     status) cmd_status ;;
     vhost) shift; cmd_vhost "$@" ;;
-    *) echo "usage: $0 up|down|status|vhost NAME [USER]" >&2; exit 2 ;;
+    users) shift; cmd_users "$@" ;;
+    *) echo "usage: $0 up|down|status|vhost NAME [USER]|users [VHOST]" >&2; exit 2 ;;
 esac

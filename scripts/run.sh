@@ -65,6 +65,17 @@ command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninterac
 bash "$ROOT/infra/services.sh" up >&2
 eval "$(bash "$ROOT/infra/services.sh" env)"
 
+# INCIDENTS_BROKER_USERS=1: the API and the worker each use their own broker user with least rights (infra/rabbitmq.sh
+# users, docs/security.md "Broker users") instead of guest. Passwords: INCIDENTS_BROKER_API_PASSWORD /
+# INCIDENTS_BROKER_WORKER_PASSWORD, else the development ones (loopback broker only).
+API_BROKER="$ConnectionStrings__RabbitMq"
+WORKER_BROKER="$ConnectionStrings__RabbitMq"
+if [[ "${INCIDENTS_BROKER_USERS:-0}" == 1 ]]; then
+  bash "$ROOT/infra/rabbitmq.sh" users / >&2
+  API_BROKER="amqp://incidents-api:${INCIDENTS_BROKER_API_PASSWORD:-incidents-api-dev}@127.0.0.1:5672/"
+  WORKER_BROKER="amqp://incidents-worker:${INCIDENTS_BROKER_WORKER_PASSWORD:-incidents-worker-dev}@127.0.0.1:5672/"
+fi
+
 if api_pid >/dev/null; then
   echo "The API is already running (pid $(api_pid)); restarting it with the current code." >&2
   stop_api
@@ -80,6 +91,7 @@ echo "Starting the API on $API_URL (schema is applied at start-up)..." >&2
   # OpenID Connect provider (Auth__Authority, Auth__Audience); see docs/security.md.
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="$API_URL" \
+  ConnectionStrings__RabbitMq="$API_BROKER" \
   nohup dotnet "bin/Release/net10.0/Incidents.Api.dll" >"$RUN_DIR/api.log" 2>&1 &
   echo $! >"$RUN_DIR/api.pid"
 )
@@ -92,6 +104,7 @@ dotnet build "$ROOT/src/Incidents.Dispatch/Incidents.Dispatch.csproj" -c Release
   cd "$ROOT/src/Incidents.Dispatch"
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   ASPNETCORE_URLS="$DISPATCH_URL" \
+  ConnectionStrings__RabbitMq="$WORKER_BROKER" \
   ConnectionStrings__Dispatch="${ConnectionStrings__Marten:-Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents}" \
   nohup dotnet "bin/Release/net10.0/Incidents.Dispatch.dll" >"$RUN_DIR/dispatch.log" 2>&1 &
   echo $! >"$RUN_DIR/dispatch.pid"
@@ -109,7 +122,7 @@ Incidents is running.
   RabbitMQ UI     http://127.0.0.1:15672   (guest / guest, loopback only)
   PostgreSQL      127.0.0.1:${PGPORT:-5432}  database incidents (incidents / incidents, loopback only)
   API log         $RUN_DIR/api.log
-  Notifications   $DISPATCH_URL/health/live   poison messages: $DISPATCH_URL/dispatch/errors   log: $RUN_DIR/dispatch.log
+  Notifications   $DISPATCH_URL/health/live   poison messages (admin token): $DISPATCH_URL/dispatch/errors   log: $RUN_DIR/dispatch.log
   Token           TOKEN=\$(bash scripts/dev-token.sh hotline desk-01 "Li Na")   (roles: docs/security.md)
 Stop the API with: bash scripts/run.sh stop    (and the servers with: bash infra/services.sh down)
 EOT

@@ -79,6 +79,8 @@ using var worker = Start(workerDll, [], new Dictionary<string, string>
     ["Urls"] = $"http://127.0.0.1:{workerPort}",
     ["ConnectionStrings__Dispatch"] = new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = Database }.ConnectionString,
     ["ConnectionStrings__RabbitMq"] = rabbitUri,
+    // Production needs a token issuer for the operator endpoints (none are called here).
+    ["Auth__Authority"] = "https://login.invalid/incidents",
     ["Logging__LogLevel__Default"] = "Warning",
     ["Dispatch__Smtp__Port"] = port.ToString(CultureInfo.InvariantCulture),
     ["Dispatch__Rules__0__On"] = "sla-warning",

@@ -8,6 +8,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Incidents.Api.Security;
+using Incidents.Telemetry.Edges;
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -75,6 +76,7 @@ internal static class IntakeBenchmark
             web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{Database}");
             web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", SigningKey);
+            web.UseSetting("Auth:AllowDevelopmentKeyOutsideDevelopment", "true");
             web.UseSetting("RateLimits:Writes:TokenLimit", "1000000");
             web.UseSetting("RateLimits:Writes:TokensPerPeriod", "1000000");
             web.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));

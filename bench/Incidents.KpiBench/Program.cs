@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using Incidents.Api.Security;
+using Incidents.Telemetry.Edges;
 using Incidents.Domain;
 using Incidents.Domain.Incidents;
 using Incidents.Domain.Sla;
@@ -83,6 +84,7 @@ internal static class KpiBenchmark
             web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{database}");
             web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", SigningKey);
+            web.UseSetting("Auth:AllowDevelopmentKeyOutsideDevelopment", "true");
             web.ConfigureLogging(logging => logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning));
         });
 

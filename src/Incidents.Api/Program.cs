@@ -48,7 +48,7 @@ Incidents.Api.Maintenance.ContractRegistration.AddContractOptions(builder.Servic
 
 builder.Services.AddIncidentsPersistence(builder.Configuration);
 builder.Host.UseWolverine(options =>
-    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment.IsDevelopment()));
+    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment));
 builder.Services.AddWolverineHttp();
 
 builder.Services.ConfigureHttpJsonOptions(json =>

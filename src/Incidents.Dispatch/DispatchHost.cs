@@ -1,4 +1,5 @@
 using Incidents.Dispatch.Telemetry;
+using Incidents.Telemetry.Edges;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -31,8 +32,11 @@ public static class DispatchHost
         builder.Services.AddScoped<Notifier>();
         builder.Services.AddSingleton<ErrorQueue>();
         builder.AddDispatchTelemetry();
+        builder.AddOperatorAccess();
 
-        var rabbit = new Uri(Require(builder.Configuration, "ConnectionStrings:RabbitMq"));
+        // amqps:// is TLS; a URI without a user stops the start outside Development (issue #14, docs/security.md).
+        var rabbit = BrokerAddress.Parse(builder.Configuration[BrokerAddress.Setting], builder.Environment.EnvironmentName);
+        builder.Services.AddSingleton(rabbit);
         var settings = builder.Configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>() ?? new DispatchOptions();
         // Start means ready: the host waits until the bus is connected and its queue bound, so nothing published right
         // after start-up (or a readiness probe) races the topology.
@@ -60,11 +64,13 @@ public static class DispatchHost
         });
 
         var app = builder.Build();
-        app.MapGet("/health/live", () => Results.Ok(new { status = "Healthy" }));
-        // Operator endpoints (bind the worker to loopback): poison messages MassTransit moved to <queue>_error.
-        app.MapGet("/dispatch/errors", async (ErrorQueue errors, CancellationToken ct) => Results.Ok(await errors.ListAsync(ct)));
+        app.UseOperatorAccess();
+        app.MapGet("/health/live", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+        // Operator endpoints, admin only (OperatorAccess): poison messages MassTransit moved to <queue>_error.
+        app.MapGet("/dispatch/errors", async (ErrorQueue errors, CancellationToken ct) => Results.Ok(await errors.ListAsync(ct)))
+            .RequireAuthorization(OperatorAccess.Policy);
         app.MapPost("/dispatch/errors/replay", async (ErrorQueue errors, CancellationToken ct) =>
-            Results.Ok(new { replayed = await errors.ReplayAsync(ct) }));
+            Results.Ok(new { replayed = await errors.ReplayAsync(ct) })).RequireAuthorization(OperatorAccess.Policy);
         app.MapDispatchMetrics();
         return app;
     }
@@ -104,15 +110,16 @@ public static class DispatchHost
         });
     }
 
-    internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator rmq, Uri uri)
+    internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator rmq, BrokerAddress broker)
     {
-        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
-        var password = uri.UserInfo.Contains(':') ? Uri.UnescapeDataString(uri.UserInfo[(uri.UserInfo.IndexOf(':') + 1)..]) : "";
-        var vhost = uri.AbsolutePath.Trim('/') is { Length: > 0 } v ? Uri.UnescapeDataString(v) : "/";
-        rmq.Host(uri.Host, (ushort)(uri.Port > 0 ? uri.Port : 5672), vhost, host =>
+        rmq.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, host =>
         {
-            host.Username(string.IsNullOrEmpty(user) ? "guest" : user);
-            host.Password(string.IsNullOrEmpty(password) ? "guest" : password);
+            host.Username(broker.UserName);
+            host.Password(broker.Password);
+            if (broker.UseTls)
+            {
+                host.UseSsl(ssl => ssl.ServerName = broker.Host);
+            }
         });
     }
 

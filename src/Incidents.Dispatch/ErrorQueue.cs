@@ -9,7 +9,7 @@ namespace Incidents.Dispatch;
 /// of a non-delivery error. Operators list them and replay them to the worker's queue (the ledger keeps replays from
 /// notifying twice).
 /// </summary>
-public sealed class ErrorQueue(IConfiguration configuration, IOptions<DispatchOptions> options)
+public sealed class ErrorQueue(Incidents.Telemetry.Edges.BrokerAddress broker, IOptions<DispatchOptions> options)
 {
     public sealed record PoisonMessage(string? MessageId, string? MessageType, string? Reason, int Bytes);
 
@@ -18,7 +18,7 @@ public sealed class ErrorQueue(IConfiguration configuration, IOptions<DispatchOp
     private string Errors => Queue + "_error";
 
     private async Task<IConnection> ConnectAsync(CancellationToken ct) =>
-        await new ConnectionFactory { Uri = new Uri(DispatchHost.Require(configuration, "ConnectionStrings:RabbitMq")) }
+        await new ConnectionFactory { Uri = broker.ToUri() }
             .CreateConnectionAsync("incidents-dispatch-operator", ct);
 
     /// <summary>Peeks at up to 100 messages (read and returned to the queue unacknowledged).</summary>
@@ -65,7 +65,9 @@ public sealed class ErrorQueue(IConfiguration configuration, IOptions<DispatchOp
         {
             var properties = new BasicProperties(message.BasicProperties);
             properties.Headers?.Remove("MT-Reason");
-            await channel.BasicPublishAsync("", Queue, mandatory: false, properties, message.Body, ct);
+            // To the queue's own exchange (MassTransit binds one of the same name to every receive endpoint), not the default
+            // exchange: the worker's broker user may write to its own exchanges only (infra/rabbitmq.sh users).
+            await channel.BasicPublishAsync(Queue, "", mandatory: false, properties, message.Body, ct);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, ct);
             count++;
         }

@@ -11,6 +11,9 @@ public enum DomainErrorKind
 
     /// <summary>The request is well-formed but its content breaks a business rule.</summary>
     Unprocessable,
+
+    /// <summary>The request is well-formed but over a limit that lifts with time (<see cref="DomainError.RetryAfter"/>).</summary>
+    TooMany,
 }
 
 /// <summary>A business rejection: a stable machine-readable code, a short title and a human explanation.</summary>
@@ -18,6 +21,9 @@ public sealed record DomainError(string Code, string Title, string Detail, Domai
 {
     /// <summary>The request field the refusal is about (JSON path, <c>layers[0].handOff</c>), when there is one.</summary>
     public string? Field { get; init; }
+
+    /// <summary>For <see cref="DomainErrorKind.TooMany"/>: when the limit lifts.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>The outcome of a decider: either the new events to append, or the reason the command was refused.</summary>

@@ -366,6 +366,8 @@ public sealed class AllowedTransitionsTests
 
         decision.ShouldAcceptOnly<IncidentCommentAdded>()
             .ShouldBe(new IncidentCommentAdded(IncidentId, commentId, "Post-incident review on Monday.", Someone, Now));
-        state.Evolved(decision).ShouldBe(state);
+        var commented = state.Evolved(decision);
+        commented.RecentComments.ShouldBe([.. state.RecentComments, Now], "remembered for the hourly cap");
+        (commented with { RecentComments = state.RecentComments }).ShouldBe(state);
     }
 }

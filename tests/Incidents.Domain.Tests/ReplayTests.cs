@@ -104,8 +104,9 @@ public sealed class ReplayTests
         }
 
         var replayed = Incident.From(OutageLife.Select(row => row.Event)).ShouldNotBeNull();
-        replayed.ShouldBe(folded! with { Responders = replayed.Responders });
+        replayed.ShouldBe(folded! with { Responders = replayed.Responders, RecentComments = replayed.RecentComments });
         replayed.Responders.ShouldBe(folded.Responders, ignoreOrder: true);
+        replayed.RecentComments.ShouldBe(folded.RecentComments);
     }
 
     private sealed record SlaWarningRaised(Guid IncidentId, string Stage, DateTimeOffset At);
@@ -121,8 +122,9 @@ public sealed class ReplayTests
         var expected = Incident.From(known).ShouldNotBeNull();
         var actual = Incident.From(withStrangers).ShouldNotBeNull();
 
-        actual.ShouldBe(expected with { Responders = actual.Responders });
+        actual.ShouldBe(expected with { Responders = actual.Responders, RecentComments = actual.RecentComments });
         actual.ShouldHaveResponders(expected.Responders.Select(r => (r.Key, r.Value)).ToArray());
+        actual.RecentComments.ShouldBe(expected.RecentComments);
     }
 
     [Fact]

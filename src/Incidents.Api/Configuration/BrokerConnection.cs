@@ -1,10 +1,10 @@
-using Incidents.Api.Configuration;
+using Incidents.Telemetry.Edges;
 using RabbitMQ.Client;
 
 namespace Incidents.Api.Configuration;
 
-/// <summary>One shared RabbitMQ connection for the readiness check; re-created when it is lost.</summary>
-public sealed class BrokerConnection(IConfiguration configuration) : IAsyncDisposable
+/// <summary>One shared RabbitMQ connection for the readiness check; re-created when it is lost (amqps honoured, <see cref="BrokerAddress"/>).</summary>
+public sealed class BrokerConnection(IConfiguration configuration, IHostEnvironment environment) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
@@ -26,7 +26,7 @@ public sealed class BrokerConnection(IConfiguration configuration) : IAsyncDispo
 
             var factory = new ConnectionFactory
             {
-                Uri = new Uri(ConnectionStrings.Require(configuration, ConnectionStrings.RabbitMq)),
+                Uri = BrokerAddress.Parse(configuration[BrokerAddress.Setting], environment.EnvironmentName).ToUri(),
                 ClientProvidedName = "incidents-api-health",
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
             };

@@ -1,5 +1,6 @@
 using Incidents.Api.Clocks;
 using Incidents.Contracts;
+using Incidents.Telemetry.Edges;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine;
@@ -18,8 +19,9 @@ public static class MessagingConfiguration
     /// Wolverine: durable outbox (envelopes stored in PostgreSQL with the events), RabbitMQ as the broker, and
     /// integration messages published to one fanout exchange in MassTransit's envelope format.
     /// </summary>
-    public static void ConfigureIncidentsMessaging(this WolverineOptions options, IConfiguration configuration, bool isDevelopment)
+    public static void ConfigureIncidentsMessaging(this WolverineOptions options, IConfiguration configuration, IHostEnvironment environment)
     {
+        var isDevelopment = environment.IsDevelopment();
         options.ServiceName = "incidents-api";
 
         // Handlers and endpoints live in this assembly: say so, rather than rely on whichever assembly started the
@@ -28,7 +30,8 @@ public static class MessagingConfiguration
         options.UseRuntimeCompilation();
         options.CodeGeneration.TypeLoadMode = configuration.GetValue("Wolverine:TypeLoadMode", TypeLoadMode.Auto);
 
-        var rabbit = new Uri(ConnectionStrings.Require(configuration, ConnectionStrings.RabbitMq));
+        // amqps:// is TLS; a URI without a user stops the start outside Development (issue #14, docs/security.md).
+        var rabbit = BrokerAddress.Parse(configuration[BrokerAddress.Setting], environment.EnvironmentName).ToUri();
         // Two lanes (docs/dispatch.md): pages (new incidents, escalation levels, breaches, the lifecycle steps people act
         // on) on their own exchange, which the worker reads on its own queue with its own consumers, so a backlog of bulk
         // notices (SLA warnings) never holds a page back. Both are declared here with the worker's arguments (fanout, durable).

@@ -153,8 +153,9 @@ public static class OpenApiDocumentation
     private static readonly Dictionary<string, string> CommonAnswers = new()
     {
         ["401"] = "No bearer token, or an invalid or expired one (auth.unauthenticated).",
-        ["403"] = "The token's role does not allow this (auth.forbidden).",
-        ["429"] = "Too many changes from you in a short time (request.rate-limited); Retry-After says when to try again.",
+        ["403"] = "The token's role does not allow this, or this incident, or (dispatch, arrival) a responder other than yourself (auth.forbidden).",
+        ["429"] = "Too many changes from you in a short time (request.rate-limited), or, on comments, too many comments on this "
+            + "incident in the last hour (incident.comment-limit); Retry-After says when to try again.",
         ["503"] = "The database or the broker is unavailable for the moment (service.unavailable); nothing was stored; Retry-After says when to try again.",
     };
 

@@ -19,6 +19,7 @@ public static class Problems
     {
         DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
         DomainErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        DomainErrorKind.TooMany => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status409Conflict,
     };
 
@@ -41,9 +42,16 @@ public static class Problems
     public static IResult Result(ProblemDetails problem) =>
         TypedResults.Json<object>(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType, problem.Status);
 
-    public static IResult From(HttpContext http, DomainError error) =>
-        Result(Create(http, StatusFor(error.Kind), error.Code, error.Title, error.Detail,
+    public static IResult From(HttpContext http, DomainError error)
+    {
+        if (error.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Result(Create(http, StatusFor(error.Kind), error.Code, error.Title, error.Detail,
             error.Field is { } field ? new Dictionary<string, string[]> { [field] = [error.Detail] } : null));
+    }
 
     public static IResult Validation(HttpContext http, IDictionary<string, string[]> errors) =>
         Result(Create(http, StatusCodes.Status400BadRequest, "request.invalid", "The request is invalid",

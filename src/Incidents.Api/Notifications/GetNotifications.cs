@@ -144,7 +144,7 @@ public static class GetNotificationsEndpoint
     }
 
     /// <summary>The trigger the notification worker knows this event by (as in the integration messages); null when not announced.</summary>
-    private static string? TriggerOf(object data) => data switch
+    internal static string? TriggerOf(object data) => data switch
     {
         IncidentReported => NotificationTriggers.IncidentOpened,
         SlaWarningRaised => NotificationTriggers.SlaWarning,

@@ -15,16 +15,31 @@ namespace Incidents.Api.Notifications;
 /// the ConcurrencyException policy) when someone wrote in between. A redelivered receipt is recognised by one indexed
 /// look-up in the incident's own events and not recorded twice. A receipt for an id that is not an incident — unknown
 /// here (another system's or a test run's incident, on a shared broker) or another kind of stream (a drill, a report) —
-/// has no incident document and is dropped: nothing is appended to, or created for, that id.
+/// has no incident document and is dropped: nothing is appended to, or created for, that id. A receipt that is malformed
+/// or answers no announcement of the incident (<see cref="ReceiptCheck"/>) is refused, logged and counted, never appended.
 /// </summary>
 public static class NotificationReceiptHandler
 {
     public static async Task Handle(NotificationAttempted receipt, IDocumentSession session, MessageContext bus, TimeProvider clock,
         EscalationPolicyProvider escalation, CancellationToken cancellation)
     {
+        // The logger comes from the runtime rather than a new parameter, so the generated handler code stays as it is.
+        var log = bus.Runtime.LoggerFactory.CreateLogger(typeof(NotificationReceiptHandler));
+        if (ReceiptCheck.Malformed(receipt) is { } malformed)
+        {
+            ReceiptCheck.Refuse(log, receipt, "malformed", malformed);
+            return;
+        }
+
         var before = await session.LoadAsync<IncidentDetails>(receipt.IncidentId, cancellation);
         if (before is null)
         {
+            return;
+        }
+
+        if (ReceiptCheck.Unannounced(receipt, await AnnouncedTriggerAsync(session, receipt, before.Version, cancellation)) is { } unannounced)
+        {
+            ReceiptCheck.Refuse(log, receipt, "unannounced", unannounced);
             return;
         }
 
@@ -47,6 +62,22 @@ public static class NotificationReceiptHandler
         session.LastModifiedBy = NotificationEventTypes.Dispatcher.Id;
         await IncidentStream.Stage(session, bus, receipt.IncidentId, before, [fact], clock.GetUtcNow(), escalation.Current);
         await session.SaveChangesAsync(cancellation);
+    }
+
+    /// <summary>The trigger the event at the receipt's version was announced under; null when there is no such announced event.</summary>
+    private static async Task<string?> AnnouncedTriggerAsync(IDocumentSession session, NotificationAttempted receipt, long head,
+        CancellationToken ct)
+    {
+        if (receipt.SourceVersion > head)
+        {
+            return null;
+        }
+
+        var events = await session.Events.FetchStreamAsync(receipt.IncidentId, receipt.SourceVersion, fromVersion: receipt.SourceVersion,
+            token: ct);
+        return events.SingleOrDefault(e => e.Version == receipt.SourceVersion) is { } announced
+            ? GetNotificationsEndpoint.TriggerOf(announced.Data)
+            : null;
     }
 
     /// <summary>The same receipt is already among this incident's events (containment of its whole JSON, by stream id).</summary>

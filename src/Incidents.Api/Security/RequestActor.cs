@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Incidents.Api.Http;
 using Incidents.Domain;
+using Incidents.Telemetry.Edges;
 
 namespace Incidents.Api.Security;
 
@@ -10,7 +11,7 @@ namespace Incidents.Api.Security;
 /// </summary>
 public static class RequestActor
 {
-    public const int MaxLength = 100;
+    public const int MaxLength = BearerTokens.MaxUserIdLength;
 
     public static Actor? From(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true ? From(http.User, http.RequestServices.GetRequiredService<AuthSettings>()) : null;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Incidents.Api.Http;
+using Incidents.Telemetry.Edges;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Incidents.Api.Security;
 
@@ -29,35 +29,15 @@ public static class SecurityConfiguration
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
             {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters.NameClaimType = settings.NameClaim;
-                jwt.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
-                jwt.TokenValidationParameters.ValidAudience = settings.Audience;
-                jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
-                if (settings.UsesDevelopmentKey)
-                {
-                    jwt.TokenValidationParameters.ValidIssuer = AuthSettings.DevelopmentIssuer;
-                    jwt.TokenValidationParameters.IssuerSigningKey = settings.DevelopmentKey();
-                    jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
-                }
-                else
-                {
-                    jwt.Authority = settings.Authority;
-                    jwt.Audience = settings.Audience;
-                    jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
-                }
+                BearerTokens.Configure(jwt, settings);
 
                 jwt.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>
                     {
-                        if (RequestActor.From(context.Principal!, settings) is null)
+                        if (BearerTokens.Refusal(context.Principal!, context.HttpContext, settings) is { } refusal)
                         {
-                            context.Fail($"The token names no user: claim '{settings.IdClaim}' is missing or longer than {RequestActor.MaxLength} characters.");
-                        }
-                        else if (settings.UsesDevelopmentKey && !settings.AcceptsDevelopmentTokenFrom(context.HttpContext.Connection.RemoteIpAddress))
-                        {
-                            context.Fail("Development tokens are accepted from this machine only (Auth:AllowDevelopmentKeyFromNetwork).");
+                            context.Fail(refusal);
                         }
 
                         return Task.CompletedTask;
@@ -90,6 +70,7 @@ public static class SecurityConfiguration
         });
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
 
+        builder.Services.AddSingleton(new global::Incidents.Api.Incidents.Commenting.CommentCapSetting(global::Incidents.Api.Incidents.Commenting.CommentCap.Read(builder.Configuration)));
         var limits = builder.Configuration.GetSection("RateLimits:Writes");
         var expensive = builder.Configuration.GetSection("RateLimits:ExpensiveReads");
         builder.Services.AddRateLimiter(limiter =>
@@ -132,20 +113,8 @@ public static class SecurityConfiguration
 
     public static WebApplication UseIncidentsSecurity(this WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<AuthSettings>();
-        if (settings.UsesDevelopmentKey)
-        {
-            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Incidents.Security");
-            if (settings.AllowDevelopmentKeyFromNetwork)
-            {
-                log.LogWarning("DEVELOPMENT TOKENS ARE ACCEPTED FROM THE NETWORK (Auth:AllowDevelopmentKeyFromNetwork=true). Anyone who " +
-                    "reads this repository can sign in with any role. Never in production.");
-            }
-            else
-            {
-                log.LogWarning("Development tokens (Auth:DevelopmentSigningKey) are accepted, from this machine only.");
-            }
-        }
+        BearerTokens.WarnAboutDevelopmentKey(app.Services.GetRequiredService<AuthSettings>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Incidents.Security"), app.Environment.EnvironmentName);
 
         app.UseAuthentication();
         app.UseAuthorization();

@@ -7,8 +7,7 @@ namespace Incidents.Dispatch.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for the notification worker (docs/operations.md): the common host telemetry plus MassTransit's traces
-/// and metrics, the worker's own meter, and <c>/metrics</c> for scrapers on this machine only — the worker has no
-/// authentication yet, so loopback is the whole access rule (bind it to loopback, as for its operator endpoints).
+/// and metrics, the worker's own meter, and <c>/metrics</c> for scrapers on this machine and admins elsewhere.
 /// </summary>
 public static class DispatchTelemetry
 {
@@ -27,14 +26,13 @@ public static class DispatchTelemetry
         return builder;
     }
 
-    /// <summary>Maps <c>GET /metrics</c>; a caller that is not on this machine gets 403.</summary>
+    /// <summary>
+    /// Maps <c>GET /metrics</c>: served to a scraper on this machine without a token, to anyone else as an admin
+    /// (<see cref="OperatorAccess.MetricsPolicy"/>; 401 without a token, 403 for other roles), as the API's.
+    /// </summary>
     public static WebApplication MapDispatchMetrics(this WebApplication app)
     {
-        app.MapScrapeEndpoint(scrape => scrape.Use(next => http => LocalCaller.Is(http) ? next(http) : RefuseAsync(http)));
+        app.MapScrapeEndpoint().RequireAuthorization(OperatorAccess.MetricsPolicy);
         return app;
     }
-
-    private static Task RefuseAsync(HttpContext http) => Results.Problem(statusCode: StatusCodes.Status403Forbidden,
-        title: "Metrics are served to this machine only",
-        detail: "Scrape the worker from the same host (127.0.0.1); it has no authentication (docs/operations.md).").ExecuteAsync(http);
 }

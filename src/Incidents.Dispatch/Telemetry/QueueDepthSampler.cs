@@ -11,7 +11,7 @@ public sealed record QueueSample(long Messages, long Consumers, DateTimeOffset A
 /// scrape never waits on the broker and a burst of scrapes costs the broker nothing. A sample older than three intervals
 /// is withheld: after the broker went away the gauge disappears instead of repeating a stale depth.
 /// </summary>
-public sealed class QueueDepthSampler(IOptions<DispatchOptions> options, IConfiguration configuration, TimeProvider clock,
+public sealed class QueueDepthSampler(IOptions<DispatchOptions> options, Incidents.Telemetry.Edges.BrokerAddress broker, TimeProvider clock,
     ILogger<QueueDepthSampler> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -24,7 +24,7 @@ public sealed class QueueDepthSampler(IOptions<DispatchOptions> options, IConfig
     {
         var factory = new ConnectionFactory
         {
-            Uri = new Uri(DispatchHost.Require(configuration, "ConnectionStrings:RabbitMq")),
+            Uri = broker.ToUri(),
             ClientProvidedName = "incidents-dispatch-queue-depth",
         };
         IConnection? connection = null;

@@ -30,6 +30,12 @@ public sealed record Incident(
     /// <summary>A force-majeure claim and the purchaser's decision on it (Maintenance/ForceMajeure.cs).</summary>
     public Maintenance.ForceMajeureState? ForceMajeure { get; init; }
 
+    /// <summary>
+    /// When the latest comments were added, oldest first, at most <see cref="CommentLimit.MaxPerHour"/> of them: enough to
+    /// tell whether another comment would exceed the hourly cap (<see cref="CommentLimit"/>).
+    /// </summary>
+    public ImmutableList<DateTimeOffset> RecentComments { get; init; } = [];
+
     /// <summary>Open incidents can still be worked: everything before resolved.</summary>
     public bool IsActive => Status is IncidentStatus.Reported or IncidentStatus.Acknowledged or IncidentStatus.Dispatched
         or IncidentStatus.OnSite or IncidentStatus.Restored;
@@ -77,6 +83,7 @@ public sealed record Incident(
             Responders = ImmutableDictionary<string, ResponderStage>.Empty,
         },
         (var s, IncidentCancelled) => s with { Status = IncidentStatus.Cancelled },
+        (var s, IncidentCommentAdded e) => s with { RecentComments = CommentLimit.Remember(s.RecentComments, e.At) },
         (var s, Maintenance.IForceMajeureEvent e) => s with { ForceMajeure = Maintenance.ForceMajeureState.Evolve(s.ForceMajeure, e) },
         (var s, _) => s,
     };

@@ -38,4 +38,5 @@ public sealed record ReopenIncident(string Reason, Actor By);
 
 public sealed record CancelIncident(CancellationReason Reason, Guid? DuplicateOf, string Explanation, Actor By);
 
-public sealed record CommentOnIncident(Guid CommentId, string Text, Actor By);
+/// <param name="PerHour">The cap of comments per incident per hour (<see cref="CommentLimit"/>); the desk's configuration.</param>
+public sealed record CommentOnIncident(Guid CommentId, string Text, Actor By, int PerHour = CommentLimit.DefaultPerHour);

@@ -203,7 +203,12 @@ public static class IncidentDecider
         return Decision.Accept(new IncidentCancelled(state.Id, command.Reason, duplicateOf, command.Explanation, command.By, now));
     }
 
-    /// <summary>Comments are allowed in every state, closed and cancelled included: post-incident notes belong on the record.</summary>
+    /// <summary>
+    /// Comments are allowed in every state, closed and cancelled included: post-incident notes belong on the record. At most
+    /// <see cref="CommentOnIncident.PerHour"/> an hour, so nobody can grow a stream without bound (<see cref="CommentLimit"/>).
+    /// </summary>
     public static Decision Decide(CommentOnIncident command, Incident state, DateTimeOffset now) =>
-        Decision.Accept(new IncidentCommentAdded(state.Id, command.CommentId, command.Text, command.By, now));
+        CommentLimit.Check(state, command.PerHour, now) is { } over
+            ? over
+            : Decision.Accept(new IncidentCommentAdded(state.Id, command.CommentId, command.Text, command.By, now));
 }

@@ -84,6 +84,8 @@ public sealed class DispatchFixture : IAsyncLifetime
             ["Urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Dispatch"] = TestServices.TestDatabaseConnectionString,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
+            ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+            ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
             ["Dispatch:Queue"] = Queue,
             ["Dispatch:PagesQueue"] = PagesQueue,
             ["Dispatch:RetryLimit"] = "2",
@@ -147,6 +149,8 @@ public sealed class DispatchFixture : IAsyncLifetime
         await WaitForConsumerAsync();
         Operator?.Dispose();
         Operator = new HttpClient { BaseAddress = new Uri(_worker.Urls.First()) };
+        // The operator endpoints are for admins (issue #14); the tests operate as one.
+        Operator.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.For("admin", "admin-ops", "Operator"));
     }
 
     /// <summary>Stops the worker (as a crash or a deployment would), runs <paramref name="whileDown"/>, starts a new one.</summary>

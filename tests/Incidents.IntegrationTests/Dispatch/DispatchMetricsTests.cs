@@ -6,7 +6,7 @@ namespace Incidents.IntegrationTests.Dispatch;
 
 /// <summary>
 /// The worker's <c>/metrics</c>, read from loopback like a local Prometheus: delivery outcomes by channel, the messages it
-/// drained and its queue's depth; a request relayed by a proxy is refused (the worker has no authentication).
+/// drained and its queue's depth; a request relayed by a proxy needs an admin's token, as at the API.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class DispatchMetricsTests(ApiFixture api, DispatchFixture dispatch) : IClassFixture<DispatchFixture>
@@ -34,14 +34,25 @@ public sealed class DispatchMetricsTests(ApiFixture api, DispatchFixture dispatc
     }
 
     [Fact]
-    public async Task a_scrape_relayed_by_a_proxy_is_refused_with_403()
+    public async Task a_scrape_relayed_by_a_proxy_needs_an_admins_token()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        async Task<HttpResponseMessage> ScrapeAsync(string? role)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            using var client = new HttpClient { BaseAddress = dispatch.Operator.BaseAddress };
+            if (role is not null)
+            {
+                request.Headers.Authorization = new("Bearer", TestTokens.For(role, $"{role}-scraper", "Scraper"));
+            }
 
-        var response = await dispatch.Operator.SendAsync(request);
+            return await client.SendAsync(request);
+        }
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await response.Content.ReadAsStringAsync()).ShouldNotContain(Notifications);
+        var anonymous = await ScrapeAsync(null);
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await anonymous.Content.ReadAsStringAsync()).ShouldNotContain(Notifications);
+        (await ScrapeAsync("supervisor")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ScrapeAsync("admin")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }

@@ -46,18 +46,29 @@ public sealed class NotificationLagTests(ApiFixture api, DispatchFixture dispatc
     [Fact]
     public async Task A_warning_for_a_stage_already_met_is_recorded_as_superseded_in_the_timeline_and_not_mailed()
     {
-        var system = DispatchFixture.System("outage");
-        var id = await api.Client().ReportOutageAsync(system);
-        (await api.Client("eng-07", "Zhao Lei", "responder,hotline").StepAsync(id, "acknowledge")).IsSuccessStatusCode.ShouldBeTrue();
+        // A genuine warning (receipts must answer an announced notification, issue #14): a short policy on the test clock
+        // raises the acknowledge stage's warning, on a system no rule matches, so nobody is told of it on time.
+        var clock = new TestClock();
+        await using var host = await TestHost.StartAsync(TestServices.TestDatabase, TestHost.ShortSlaPolicy, clock.Time);
+        clock.Attach(host, TestServices.TestDatabase);
+        var desk = IncidentsClient.For(host.CreateClient());
+        var id = await desk.ReportOutageAsync($"dispatch-unmatched-{Guid.NewGuid():N}");
+        await clock.RunDueAsync(clock.Now.AddSeconds(1.1), id);
+        var warned = (await desk.GetJsonAsync($"/api/v1/incidents/{id}/timeline"))["entries"]!.AsArray()
+            .First(e => e!["type"]!.GetValue<string>() == "sla-warning-raised")!["version"]!.GetValue<long>();
+
+        (await IncidentsClient.For(host.CreateClient(), "eng-07", "Zhao Lei", "responder,hotline").StepAsync(id, "acknowledge"))
+            .IsSuccessStatusCode.ShouldBeTrue();
         await Eventually.GetAsync(
             () => TestServices.ScalarAsync<long>("select count(*) from dispatch_progress where incident_id = @id and fact = 'met:acknowledge'",
                 ("id", id)),
             n => n == 1, Wait, "the worker learning of the acknowledgement");
 
-        // The acknowledge stage's warning, announced at version 1 (before the acknowledgement), reaches the worker late.
+        // That warning reaches the worker late, for a system a rule does match (as if it had been queued behind a backlog).
+        var system = DispatchFixture.System("outage");
         var now = DateTimeOffset.UtcNow;
         await dispatch.SendRawAsync(nameof(IncidentSlaWarning), new IncidentSlaWarning(id, "Settlement down", "outage", system, false,
-            "acknowledge", 0.8, now.AddMinutes(1), now.AddMinutes(-1), 1), Guid.NewGuid());
+            "acknowledge", 0.5, now.AddMinutes(1), now.AddMinutes(-1), warned), Guid.NewGuid());
 
         var timeline = await Eventually.GetAsync(() => api.Client().GetJsonAsync($"/api/v1/incidents/{id}/timeline"),
             t => t["entries"]!.AsArray().Count(e => e!["type"]!.GetValue<string>() == "notification-superseded") >= 2, Wait,

@@ -48,6 +48,8 @@ public sealed class PagingLaneFixture : IAsyncLifetime
             ["Urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Dispatch"] = TestServices.TestDatabaseConnectionString,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
+            ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+            ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
             ["Dispatch:Queue"] = Queue,
             ["Dispatch:PagesQueue"] = PagesQueue,
             ["Dispatch:ReceiptsExchange"] = ReceiptsExchange,

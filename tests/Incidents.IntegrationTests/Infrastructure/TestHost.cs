@@ -54,6 +54,8 @@ public static class TestHost
             web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{database}");
             web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", TestTokens.SigningKey);
+            // Testing is not Development: the public key needs the explicit switch, which the host warns about at start.
+            web.UseSetting("Auth:AllowDevelopmentKeyOutsideDevelopment", "true");
             // Some tests stand in for callers on other machines (metrics access); DevelopmentKeyTests turns this off again.
             web.UseSetting("Auth:AllowDevelopmentKeyFromNetwork", "true");
             // The suite writes fast from few users; the rate-limit tests start their own host with small limits.

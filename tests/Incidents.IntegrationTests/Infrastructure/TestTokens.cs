@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Incidents.Api.Security;
+using Incidents.Telemetry.Edges;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

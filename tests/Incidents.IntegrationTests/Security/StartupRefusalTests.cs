@@ -1,5 +1,6 @@
 using Incidents.Api.Security;
 using Incidents.IntegrationTests.Infrastructure;
+using Incidents.Telemetry.Edges;
 
 namespace Incidents.IntegrationTests.Security;
 
@@ -11,11 +12,50 @@ public sealed class StartupRefusalTests
     [Theory]
     [InlineData("Production")]
     [InlineData("Staging")]
-    public void a_development_key_outside_development_and_testing_refuses_to_start(string environment)
+    [InlineData("Testing")]
+    public void a_development_key_outside_development_refuses_to_start_without_the_explicit_switch(string environment)
     {
         var settings = new AuthSettings { DevelopmentSigningKey = DevelopmentKey };
 
-        Should.Throw<InvalidOperationException>(() => settings.Validate(environment)).Message.ShouldContain("DevelopmentSigningKey");
+        Should.Throw<InvalidOperationException>(() => settings.Validate(environment)).Message
+            .ShouldContain("Auth:AllowDevelopmentKeyOutsideDevelopment");
+    }
+
+    [Fact]
+    public void the_switch_admits_the_development_key_in_testing_but_never_in_production()
+    {
+        var settings = new AuthSettings { DevelopmentSigningKey = DevelopmentKey, AllowDevelopmentKeyOutsideDevelopment = true };
+
+        Should.NotThrow(() => settings.Validate("Testing"));
+        Should.Throw<InvalidOperationException>(() => settings.Validate("Production")).Message.ShouldContain("DevelopmentSigningKey");
+    }
+
+    [Fact]
+    public void accepting_the_development_key_outside_development_is_logged_as_a_warning_at_start()
+    {
+        var log = new WarningsLog();
+        BearerTokens.WarnAboutDevelopmentKey(
+            new AuthSettings { DevelopmentSigningKey = DevelopmentKey, AllowDevelopmentKeyOutsideDevelopment = true }, log, "Testing");
+
+        log.Warnings.ShouldContain(w => w.Contains("DEVELOPMENT TOKENS ARE ACCEPTED IN THE 'Testing' ENVIRONMENT"));
+    }
+
+    private sealed class WarningsLog : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                Warnings.Add(formatter(state, exception));
+            }
+        }
     }
 
     [Theory]
@@ -39,7 +79,8 @@ public sealed class StartupRefusalTests
     {
         Should.NotThrow(() => new AuthSettings { Authority = "https://login.example.org/realms/ops" }.Validate("Production"));
         Should.NotThrow(() => new AuthSettings { DevelopmentSigningKey = DevelopmentKey }.Validate("Development"));
-        Should.NotThrow(() => new AuthSettings { DevelopmentSigningKey = DevelopmentKey }.Validate("Testing"));
+        Should.NotThrow(() => new AuthSettings { DevelopmentSigningKey = DevelopmentKey, AllowDevelopmentKeyOutsideDevelopment = true }
+            .Validate("Testing"));
     }
 
     [Fact]

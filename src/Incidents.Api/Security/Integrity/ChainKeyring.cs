@@ -67,7 +67,7 @@ public sealed class ChainKeyring
         var configured = section.GetChildren().ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal);
         if (configured.Count == 0)
         {
-            if (AuthSettings.DevelopmentEnvironments.Contains(environment, StringComparer.OrdinalIgnoreCase))
+            if (new[] { "Development", "Testing" }.Contains(environment, StringComparer.OrdinalIgnoreCase))
             {
                 return Development;
             }

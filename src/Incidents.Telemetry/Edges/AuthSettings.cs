@@ -1,11 +1,11 @@
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Incidents.Api.Security;
+namespace Incidents.Telemetry.Edges;
 
 /// <summary>
 /// The <c>Auth</c> section. Production: an OpenID Connect provider (<see cref="Authority"/>, <see cref="Audience"/>).
-/// Development and Testing only: a symmetric <see cref="DevelopmentSigningKey"/> with a fixed issuer and audience, for
+/// Development only (elsewhere behind <see cref="AllowDevelopmentKeyOutsideDevelopment"/>, never Production): a symmetric <see cref="DevelopmentSigningKey"/> with a fixed issuer and audience, for
 /// tokens minted by <c>scripts/dev-token.sh</c> or by the tests. There is no switch that turns authentication off.
 /// </summary>
 public sealed class AuthSettings
@@ -18,8 +18,11 @@ public sealed class AuthSettings
     /// <summary>Audience of development tokens (and the default audience).</summary>
     public const string DefaultAudience = "incidents-api";
 
-    /// <summary>Environments in which a development signing key is accepted.</summary>
-    public static readonly string[] DevelopmentEnvironments = ["Development", "Testing"];
+    /// <summary>The environment in which a development signing key is accepted without a further switch.</summary>
+    public const string DevelopmentEnvironment = "Development";
+
+    /// <summary>The environment in which a development signing key is never accepted, whatever the switches say.</summary>
+    public const string ProductionEnvironment = "Production";
 
     public string? Authority { get; set; }
 
@@ -34,6 +37,12 @@ public sealed class AuthSettings
     /// switch is on; the API then logs a warning at every start (issue #14).
     /// </summary>
     public bool AllowDevelopmentKeyFromNetwork { get; set; }
+
+    /// <summary>
+    /// Accept the development key outside <c>Development</c> (the test hosts' <c>Testing</c>, a demo box's <c>Staging</c>);
+    /// never in <c>Production</c>. Logged as a warning at every start (issue #14: the key is public).
+    /// </summary>
+    public bool AllowDevelopmentKeyOutsideDevelopment { get; set; }
 
     /// <summary>Whether a request signed with the development key may be accepted from where it came.</summary>
     public bool AcceptsDevelopmentTokenFrom(System.Net.IPAddress? remote) =>
@@ -56,12 +65,14 @@ public sealed class AuthSettings
     /// <summary>Refuses configurations that would leave the API open or accept development tokens in production.</summary>
     public void Validate(string environment)
     {
-        var development = DevelopmentEnvironments.Contains(environment, StringComparer.OrdinalIgnoreCase);
-        if (UsesDevelopmentKey && !development)
+        var development = string.Equals(environment, DevelopmentEnvironment, StringComparison.OrdinalIgnoreCase);
+        var production = string.Equals(environment, ProductionEnvironment, StringComparison.OrdinalIgnoreCase);
+        if (UsesDevelopmentKey && (production || (!development && !AllowDevelopmentKeyOutsideDevelopment)))
         {
             throw new InvalidOperationException(
                 $"Auth:DevelopmentSigningKey is set in the '{environment}' environment. Development tokens are accepted only in " +
-                "Development and Testing; configure Auth:Authority (your OpenID Connect provider) instead.");
+                "Development (and, with Auth:AllowDevelopmentKeyOutsideDevelopment=true, in another environment that is not " +
+                "Production); configure Auth:Authority (your OpenID Connect provider) instead.");
         }
 
         if (UsesDevelopmentKey && !string.IsNullOrWhiteSpace(Authority))
