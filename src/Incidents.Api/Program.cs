@@ -26,6 +26,7 @@ if (!builder.Environment.IsDevelopment())
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
 builder.AddIncidentsSecurity();
+Incidents.Api.Security.Integrity.ChainAnchors.AddChainAnchors(builder);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();

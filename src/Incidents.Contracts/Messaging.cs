@@ -32,6 +32,15 @@ public static class Messaging
 
     /// <summary>Fanout exchange carrying the key-assurance messages (resource adjustments and their clock; docs/assurance.md).</summary>
     public const string AssuranceEventsExchange = "incidents.assurance";
+
+    /// <summary>
+    /// Fanout exchange of the event chain's anchors (<see cref="ChainAnchored"/>): a signed checkpoint of every chain head,
+    /// taken at intervals, so that a copy of each checkpoint lives outside PostgreSQL (docs/security.md).
+    /// </summary>
+    public const string AnchorsExchange = "incidents.anchors";
+
+    /// <summary>Durable queue bound to <see cref="AnchorsExchange"/> that keeps the checkpoints for an auditor to collect.</summary>
+    public const string AnchorsQueue = "incidents.anchors.audit";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>
