@@ -251,7 +251,7 @@ public static class ChainVerifier
     /// there (the version and hash of its last event); any other stream in its <see cref="IncidentChainHead"/>. A stream
     /// without a head is missing from the answer.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
+    internal static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
         CancellationToken ct)
     {
         // One round trip for all kinds of head: the head documents, and only the head's three fields of each stream
