@@ -47,9 +47,17 @@ builder.Services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>
 Incidents.Api.Assurance.KeyAssuranceRegistration.AddKeyAssurance(builder.Services);
 Incidents.Api.Maintenance.ContractRegistration.AddContractOptions(builder.Services);
 
-builder.Services.AddIncidentsPersistence(builder.Configuration);
+// In Production the API runs no DDL: the schema is applied by the owner role beforehand (db-apply; docs/security.md).
+var applySchema = PersistenceConfiguration.AppliesSchemaOnStartup(builder.Configuration, builder.Environment);
+builder.Services.AddIncidentsPersistence(builder.Configuration, applySchema);
 builder.Host.UseWolverine(options =>
-    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment.IsDevelopment()));
+{
+    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment.IsDevelopment());
+    if (!applySchema)
+    {
+        options.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+    }
+});
 builder.Services.AddWolverineHttp();
 
 builder.Services.ConfigureHttpJsonOptions(json =>
