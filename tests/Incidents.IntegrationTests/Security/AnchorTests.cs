@@ -4,6 +4,7 @@ using Incidents.Api.Security.Integrity;
 using Incidents.Contracts;
 using Incidents.IntegrationTests.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -219,5 +220,28 @@ public sealed class AnchorTests(AnchorTests.OwnHost own) : IClassFixture<AnchorT
 
         await Eventually.GetAsync(() => Task.FromResult(anchors.Read().Latest?.Sequence ?? 0), sequence => sequence > before,
             TimeSpan.FromSeconds(15), "a checkpoint taken by the schedule");
+    }
+
+    [Fact]
+    public void outside_development_and_testing_the_api_refuses_to_start_without_an_anchor_key_or_an_anchor_log()
+    {
+        Microsoft.AspNetCore.Builder.WebApplicationBuilder Production(Dictionary<string, string?> settings)
+        {
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(
+                new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(settings);
+            return builder;
+        }
+
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Should.Throw<InvalidOperationException>(() => ChainAnchors.AddChainAnchors(Production(new() { [ChainAnchors.DirectorySetting] = "/var/lib/anchors" })))
+            .Message.ShouldContain(ChainAnchors.KeysSetting);
+        Should.Throw<InvalidOperationException>(() => ChainAnchors.AddChainAnchors(Production(new() { [ChainAnchors.KeysSetting + ":a1"] = key })))
+            .Message.ShouldContain(ChainAnchors.DirectorySetting);
+        Should.NotThrow(() => ChainAnchors.AddChainAnchors(Production(new()
+        {
+            [ChainAnchors.KeysSetting + ":a1"] = key,
+            [ChainAnchors.DirectorySetting] = "/var/lib/anchors",
+        })));
     }
 }
