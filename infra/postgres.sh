@@ -3,7 +3,9 @@
 #   infra/postgres.sh up|down|status
 # Data: <repo>/.data/postgres, log: <repo>/.data/postgres.log
 # Listens on 127.0.0.1:${PGPORT:-5432}; unix socket in /tmp.
-# Role/database `incidents` (password `incidents`: dev-only, loopback-only).
+# Role/database `incidents` (password `incidents`: dev-only, loopback-only): the owner, which applies the schema.
+# Role `incidents_app` (password `incidents_app`, same terms): the runtime role of Production, DML only
+# (infra/runtime-role.sql; docs/security.md "Database roles").
 set -euo pipefail
 
 LOG_TAG=postgres
@@ -16,6 +18,9 @@ PG_SOCKET_DIR=/tmp
 PG_ROLE=incidents
 PG_PASSWORD=incidents
 PG_DB=incidents
+PG_APP_ROLE=incidents_app
+PG_APP_PASSWORD=incidents_app
+PG_SCHEMA=incidents
 # initdb/pg_ctl refuse to run as root, so root runs them as `postgres`.
 if is_root; then PG_OS_USER=postgres; else PG_OS_USER=$(id -un); fi
 
@@ -120,13 +125,22 @@ start_server() {
 # Idempotently create role + database.
 ensure_role_and_db() {
     psql_super <<SQL
-SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', '$PG_ROLE', '$PG_PASSWORD')
+-- CREATEROLE: the tests create runtime roles of their own (RuntimeRoleTests); a development server only.
+SELECT format('CREATE ROLE %I LOGIN CREATEDB CREATEROLE PASSWORD %L', '$PG_ROLE', '$PG_PASSWORD')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_ROLE') \gexec
-ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$PG_PASSWORD';
 SELECT format('CREATE DATABASE %I OWNER %I', '$PG_DB', '$PG_ROLE')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_ROLE;
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '$PG_APP_ROLE', '$PG_APP_PASSWORD')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_APP_ROLE') \gexec
+ALTER ROLE $PG_APP_ROLE WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$PG_APP_PASSWORD';
 SQL
+    # The runtime role's grants, in the database, as the owner (so default privileges name what the owner creates).
+    sed -e "s/__OWNER__/$PG_ROLE/g" -e "s/__APP__/$PG_APP_ROLE/g" -e "s/__SCHEMA__/$PG_SCHEMA/g" -e "s/__DATABASE__/$PG_DB/g" \
+        "$(dirname "${BASH_SOURCE[0]}")/runtime-role.sql" |
+        run_as "$PG_OS_USER" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d "$PG_DB" \
+            -c "SET ROLE $PG_ROLE" -f -
 }
 
 cmd_up() {

@@ -26,6 +26,7 @@ if (!builder.Environment.IsDevelopment())
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
 builder.AddIncidentsSecurity();
+Incidents.Api.Security.Integrity.ChainAnchors.AddChainAnchors(builder);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<SlaPolicyOptions>().BindConfiguration(SlaPolicyOptions.Section).ValidateOnStart();
@@ -46,9 +47,17 @@ builder.Services.AddSingleton<IValidateOptions<KpiOptions>, KpiOptionsValidator>
 Incidents.Api.Assurance.KeyAssuranceRegistration.AddKeyAssurance(builder.Services);
 Incidents.Api.Maintenance.ContractRegistration.AddContractOptions(builder.Services);
 
-builder.Services.AddIncidentsPersistence(builder.Configuration);
+// In Production the API runs no DDL: the schema is applied by the owner role beforehand (db-apply; docs/security.md).
+var applySchema = PersistenceConfiguration.AppliesSchemaOnStartup(builder.Configuration, builder.Environment);
+builder.Services.AddIncidentsPersistence(builder.Configuration, applySchema);
 builder.Host.UseWolverine(options =>
-    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment));
+{
+    options.ConfigureIncidentsMessaging(builder.Configuration, builder.Environment);
+    if (!applySchema)
+    {
+        options.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+    }
+});
 builder.Services.AddWolverineHttp();
 
 builder.Services.ConfigureHttpJsonOptions(json =>

@@ -39,6 +39,15 @@ public static class Messaging
     /// a queue's type cannot change once declared, and the single local development node has classic ones.
     /// </summary>
     public const string QuorumQueuesSetting = "Messaging:QuorumQueues";
+
+    /// <summary>
+    /// Fanout exchange of the event chain's anchors (<see cref="ChainAnchored"/>): a signed checkpoint of every chain head,
+    /// taken at intervals, so that a copy of each checkpoint lives outside PostgreSQL (docs/security.md).
+    /// </summary>
+    public const string AnchorsExchange = "incidents.anchors";
+
+    /// <summary>Durable queue bound to <see cref="AnchorsExchange"/> that keeps the checkpoints for an auditor to collect.</summary>
+    public const string AnchorsQueue = "incidents.anchors.audit";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>

@@ -15,11 +15,25 @@ public static class PersistenceConfiguration
 {
     public const string Schema = "incidents";
 
+    /// <summary>Whether the API creates and updates its tables at start-up (docs/security.md, database roles).</summary>
+    public const string ApplySchemaSetting = "Database:ApplySchemaOnStartup";
+
+    /// <summary>
+    /// Off in Production unless configured: there the API connects as a role that cannot run DDL (<c>incidents_app</c>), and
+    /// the schema is applied beforehand by the owner role (<c>db-apply</c>). On elsewhere, so development and tests need no
+    /// separate step.
+    /// </summary>
+    public static bool AppliesSchemaOnStartup(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration.GetValue<bool?>(ApplySchemaSetting) ?? !environment.IsProduction();
+
     /// <summary>Marten: the event store and read models in PostgreSQL, integrated with Wolverine's outbox.</summary>
-    public static IServiceCollection AddIncidentsPersistence(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="applySchema">Create and update the schema at start-up (<see cref="AppliesSchemaOnStartup"/>); when false
+    /// the API never runs DDL (Marten <c>AutoCreate.None</c>), and <c>db-apply</c> still applies the schema on demand.</param>
+    public static IServiceCollection AddIncidentsPersistence(this IServiceCollection services, IConfiguration configuration,
+        bool applySchema = true)
     {
         var connectionString = Tuned(ConnectionStrings.Require(configuration, ConnectionStrings.Marten));
-        services.AddMarten(options =>
+        var marten = services.AddMarten(options =>
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = Schema;
@@ -40,11 +54,15 @@ public static class PersistenceConfiguration
                 options.Schema.For<ReportIdempotencyRecord>();
                 options.Schema.For<IncidentChainHead>();
                 options.Listeners.Add(new EventChainListener());
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.AutoCreateSchemaObjects = applySchema ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             })
-            .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
-            .IntegrateWithWolverine();
+            .UseLightweightSessions();
+        if (applySchema)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+        }
+
+        marten.IntegrateWithWolverine();
         return services;
     }
 

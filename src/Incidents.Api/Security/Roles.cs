@@ -55,6 +55,9 @@ public static class Policies
     /// <summary>Verify the tamper-evident event chain.</summary>
     public const string VerifyIntegrity = "integrity.verify";
 
+    /// <summary>Take an anchor checkpoint of every chain head on demand (besides the schedule): the admin only.</summary>
+    public const string AnchorIntegrity = "integrity.anchor";
+
     /// <summary>Read KPIs, the monthly service reports and their due dates.</summary>
     public const string ReadKpis = "kpis.read";
 
@@ -113,6 +116,7 @@ public static class Policies
         [WorkIncidents] = [Roles.Hotline, Roles.Responder],
         [RunIncidents] = [Roles.Hotline],
         [VerifyIntegrity] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],
+        [AnchorIntegrity] = [Roles.Admin],
         [ManageDrills] = [Roles.DrillCoordinator],
         [ReadDrills] = [Roles.DrillCoordinator, Roles.Supervisor, Roles.Admin, Roles.Purchaser],
         [ReadKpis] = [Roles.Supervisor, Roles.Admin, Roles.Purchaser],

@@ -72,6 +72,9 @@ public sealed class BrokerProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Every message received so far.</summary>
+    public IReadOnlyList<BrokerMessage> Received => _received.ToList();
+
     /// <summary>The messages about this subject: an incident (<c>incidentId</c>) unless another id property is named.</summary>
     public IReadOnlyList<BrokerMessage> For(Guid incidentId, string idProperty = "incidentId") => _received
         .Where(m => m.Message.TryGetProperty(idProperty, out var id) && id.GetString() == incidentId.ToString())

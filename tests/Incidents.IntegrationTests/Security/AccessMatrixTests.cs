@@ -72,6 +72,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/incidents/{id}/cancel"] = Desk,
         ["GET /api/v1/incidents/{id}/integrity"] = Auditors,
         ["GET /api/v1/integrity"] = Auditors,
+        ["POST /api/v1/integrity/anchors"] = [Admin],
         ["GET /api/v1/drills"] = DrillReaders,
         ["GET /api/v1/drills/{id}"] = DrillReaders,
         ["GET /api/v1/drills/{id}/scorecard"] = DrillReaders,

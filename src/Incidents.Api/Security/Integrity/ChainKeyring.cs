@@ -22,22 +22,27 @@ public sealed class ChainKeyring
     private readonly IReadOnlyDictionary<string, byte[]> keys;
 
     public ChainKeyring(string activeId, IReadOnlyDictionary<string, byte[]> keys)
+        : this(activeId, keys, KeysSetting, ActiveSetting)
+    {
+    }
+
+    private ChainKeyring(string activeId, IReadOnlyDictionary<string, byte[]> keys, string keysSetting, string activeSetting)
     {
         if (!keys.ContainsKey(activeId))
         {
-            throw new InvalidOperationException($"{ActiveSetting} names '{activeId}', which is not among {KeysSetting}.");
+            throw new InvalidOperationException($"{activeSetting} names '{activeId}', which is not among {keysSetting}.");
         }
 
         foreach (var (id, key) in keys)
         {
             if (!IsValidId(id))
             {
-                throw new InvalidOperationException($"Chain key id '{id}' must be 1–32 letters, digits, '-' or '_'.");
+                throw new InvalidOperationException($"Key id '{id}' of {keysSetting} must be 1–32 letters, digits, '-' or '_'.");
             }
 
             if (key.Length < 32)
             {
-                throw new InvalidOperationException($"Chain key '{id}' has {key.Length} bytes; it needs at least 32 random bytes (base64).");
+                throw new InvalidOperationException($"{keysSetting}:{id} has {key.Length} bytes; it needs at least 32 random bytes (base64).");
             }
         }
 
@@ -61,20 +66,29 @@ public sealed class ChainKeyring
     /// The configured ring; in Development and Testing the <see cref="Development"/> ring when none is configured. Any other
     /// environment refuses to start without keys.
     /// </summary>
-    public static ChainKeyring FromConfiguration(IConfiguration configuration, string environment)
+    public static ChainKeyring FromConfiguration(IConfiguration configuration, string environment) =>
+        FromConfiguration(configuration, environment, KeysSetting, ActiveSetting, Development);
+
+    /// <summary>
+    /// A ring configured under <paramref name="keysSetting"/> (id = base64) and <paramref name="activeSetting"/>; in
+    /// Development and Testing <paramref name="development"/> when none is configured. The anchors' signing keys use it too
+    /// (<see cref="ChainAnchors"/>).
+    /// </summary>
+    public static ChainKeyring FromConfiguration(IConfiguration configuration, string environment, string keysSetting,
+        string activeSetting, ChainKeyring development)
     {
-        var section = configuration.GetSection(KeysSetting);
+        var section = configuration.GetSection(keysSetting);
         var configured = section.GetChildren().ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal);
         if (configured.Count == 0)
         {
             if (new[] { "Development", "Testing" }.Contains(environment, StringComparer.OrdinalIgnoreCase))
             {
-                return Development;
+                return development;
             }
 
             throw new InvalidOperationException(
-                $"No event chain keys in the '{environment}' environment: set {KeysSetting}:<id> (base64 of 32+ random bytes, e.g. "
-                + "`openssl rand -base64 32`) and " + ActiveSetting + ", from a secret store outside the database (docs/security.md).");
+                $"No keys in the '{environment}' environment: set {keysSetting}:<id> (base64 of 32+ random bytes, e.g. "
+                + "`openssl rand -base64 32`) and " + activeSetting + ", from a secret store outside the database (docs/security.md).");
         }
 
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -86,14 +100,14 @@ public sealed class ChainKeyring
             }
             catch (FormatException)
             {
-                throw new InvalidOperationException($"{KeysSetting}:{id} is not base64.");
+                throw new InvalidOperationException($"{keysSetting}:{id} is not base64.");
             }
         }
 
-        var active = configuration[ActiveSetting] is { Length: > 0 } named ? named
+        var active = configuration[activeSetting] is { Length: > 0 } named ? named
             : keys.Count == 1 ? keys.Keys.Single()
-            : throw new InvalidOperationException($"Several chain keys are configured; {ActiveSetting} must name the one new links use.");
-        return new ChainKeyring(active, keys);
+            : throw new InvalidOperationException($"Several chain keys are configured; {activeSetting} must name the one new links use.");
+        return new ChainKeyring(active, keys, keysSetting, activeSetting);
     }
 
     private static bool IsValidId(string id) =>

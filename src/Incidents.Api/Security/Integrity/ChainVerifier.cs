@@ -14,6 +14,17 @@ public sealed record IntegrityFinding(string Kind, Guid StreamId, long? Version,
     public static IntegrityFinding BrokenChain(BrokenLink link) =>
         new(FindingKinds.BrokenChain, link.IncidentId, link.Version, link.EventType, link.Reason, link.ExpectedHash, link.StoredHash, null);
 
+    /// <summary>A stream that no longer extends the head the last anchor recorded for it.</summary>
+    public static IntegrityFinding BrokenAnchor(BrokenLink link) =>
+        new(FindingKinds.BrokenAnchor, link.IncidentId, link.Version, link.EventType, link.Reason, link.ExpectedHash, link.StoredHash, null);
+
+    /// <summary>The anchor log itself does not verify (a line changed, removed or inserted): the store is judged by its last sound checkpoint.</summary>
+    public static IntegrityFinding BrokenAnchorLog(string problem) =>
+        new(FindingKinds.BrokenAnchorLog, Guid.Empty, null, null, $"The anchor log does not verify: {problem}.", null, null, null);
+
+    /// <summary>Whether this finding is a sign of tampering (the answer is then not ok).</summary>
+    public bool IsTampering => Kind is FindingKinds.BrokenChain or FindingKinds.BrokenAnchor or FindingKinds.BrokenAnchorLog;
+
     public static IntegrityFinding EmptyStream(Guid id, DateTimeOffset created, int tombstones) =>
         new(FindingKinds.EmptyStream, id, 0, null,
             "A stream with no events and no chain: not an incident, a drill or a report, and not a sign of tampering. Marten writes "
@@ -29,6 +40,22 @@ public static class FindingKinds
 
     /// <summary>A stream without events of this system and without a chain (see <see cref="ChainVerifier.IsEmptyStream"/>).</summary>
     public const string EmptyStream = "empty-stream";
+
+    /// <summary>
+    /// A stream whose chain no longer extends the head anchored for it (<see cref="ChainAnchors"/>): history rewritten (even
+    /// with links that verify), events removed, or the stream deleted with its head. Makes the answer not ok.
+    /// </summary>
+    public const string BrokenAnchor = "broken-anchor";
+
+    /// <summary>The anchor log outside the database does not verify. Makes the answer not ok.</summary>
+    public const string BrokenAnchorLog = "broken-anchor-log";
+}
+
+/// <summary>The checkpoint a verification compared the chains with (<see cref="ChainAnchors"/>).</summary>
+public sealed record AnchorSummary(long Sequence, DateTimeOffset TakenAt, int Streams)
+{
+    public static AnchorSummary? Of(AnchorCheckpoint? checkpoint) =>
+        checkpoint is null ? null : new AnchorSummary(checkpoint.Sequence, checkpoint.TakenAt, checkpoint.Heads.Count);
 }
 
 /// <summary>
@@ -36,7 +63,11 @@ public static class FindingKinds
 /// if any. <see cref="Ok"/> is false when a chain is broken; empty streams are reported but are not tampering.
 /// </summary>
 public sealed record IntegrityReport(bool Ok, int Streams, long Events, BrokenLink? FirstBroken, IReadOnlyList<IntegrityFinding> Findings,
-    string? Next);
+    string? Next)
+{
+    /// <summary>The last checkpoint of the anchor log the chains were compared with; null when none has been taken.</summary>
+    public AnchorSummary? Anchor { get; init; }
+}
 
 /// <summary>Recomputes the chain from the events as PostgreSQL holds them and compares it link by link.</summary>
 public static class ChainVerifier
@@ -44,20 +75,43 @@ public static class ChainVerifier
     public const int DefaultPageSize = 500;
     public const int MaxPageSize = 5000;
 
-    /// <summary>One incident; null when it has no events (of this system).</summary>
-    public static async Task<IntegrityReport?> VerifyStreamAsync(IQuerySession session, Guid id, CancellationToken ct)
+    /// <summary>
+    /// One incident, against the last anchor (<paramref name="anchors"/>, if any); null when it has no events (of this system)
+    /// and was never anchored. A stream the anchor knows and the store no longer holds is reported, not unknown.
+    /// </summary>
+    public static async Task<IntegrityReport?> VerifyStreamAsync(IQuerySession session, Guid id, AnchorReading? anchors, CancellationToken ct)
     {
         // The head first: it only moves forward, in the same transaction as the events, so events read after it are at
         // least as new. A writer appending meanwhile cannot make a sound chain look broken.
         var head = (await LoadHeadsAsync(session, [id], ct)).GetValueOrDefault(id);
         var events = await session.Events.FetchStreamAsync(id, token: ct);
-        if (events.All(IsTombstone))
+        var anchored = anchors?.Latest?.HeadOf(id);
+        if (events.All(IsTombstone) && anchored is null)
         {
             return null;
         }
 
-        var broken = Verify(id, events, head);
-        return new IntegrityReport(broken is null, 1, events.Count, broken, broken is null ? [] : [IntegrityFinding.BrokenChain(broken)], null);
+        var findings = new List<IntegrityFinding>();
+        if (anchors?.Problem is { } logProblem)
+        {
+            findings.Add(IntegrityFinding.BrokenAnchorLog(logProblem));
+        }
+
+        var broken = events.All(IsTombstone) ? null : Verify(id, events, head);
+        if (broken is not null)
+        {
+            findings.Add(IntegrityFinding.BrokenChain(broken));
+        }
+        else if (anchored is not null && AgainstAnchor(id, events, anchored, anchors!.Latest!) is { } rewritten)
+        {
+            broken = rewritten;
+            findings.Add(IntegrityFinding.BrokenAnchor(rewritten));
+        }
+
+        return new IntegrityReport(findings.All(f => !f.IsTampering), 1, events.Count, broken, findings, null)
+        {
+            Anchor = AnchorSummary.Of(anchors?.Latest),
+        };
     }
 
     /// <summary>
@@ -65,16 +119,37 @@ public static class ChainVerifier
     /// Checks every stream of the page, whatever it finds; <see cref="IntegrityReport.Next"/> is the id to continue after,
     /// when there is more.
     /// </summary>
-    public static async Task<IntegrityReport> VerifyPageAsync(IQuerySession session, Guid? after, int limit, CancellationToken ct)
+    public static async Task<IntegrityReport> VerifyPageAsync(IQuerySession session, Guid? after, int limit, AnchorReading? anchors,
+        CancellationToken ct)
     {
         var rows = (await session.AdvancedSql.QueryAsync<string>(
             "select json_build_object('id', id, 'version', version, 'type', type, 'created', created)::text "
             + $"from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id > ? order by id limit ?",
             ct, after ?? Guid.Empty, limit + 1)).Select(row => JsonSerializer.Deserialize<StreamRow>(row, RowJson)!).ToList();
         var page = rows.Take(limit).ToList();
+        var anchor = anchors?.Latest;
+        var findings = new List<IntegrityFinding>();
+        if (after is null && anchors?.Problem is { } logProblem)
+        {
+            findings.Add(IntegrityFinding.BrokenAnchorLog(logProblem));
+        }
+
+        // Streams the anchor recorded in this page's range of ids that the store no longer has: deleted with their heads.
+        var last = rows.Count > limit ? page[^1].Id.ToString() : null;
+        var present = page.Select(r => r.Id).ToHashSet();
+        var gone = (anchor?.Heads ?? []).Where(h => string.CompareOrdinal(h.Id.ToString(), (after ?? Guid.Empty).ToString()) > 0
+                && (last is null || string.CompareOrdinal(h.Id.ToString(), last) <= 0) && !present.Contains(h.Id))
+            .Select(h => new BrokenLink(h.Id, h.Version, null,
+                $"The stream is gone: checkpoint {anchor!.Sequence} of {anchor.TakenAt:O} anchored it at version {h.Version}, and the store "
+                + "holds no such stream (deleted with its chain head, or the store was rolled back).", h.Hash, null))
+            .ToList();
         if (page.Count == 0)
         {
-            return new IntegrityReport(true, 0, 0, null, [], null);
+            findings.AddRange(gone.Select(IntegrityFinding.BrokenAnchor));
+            return new IntegrityReport(findings.All(f => !f.IsTampering), 0, 0, gone.FirstOrDefault(), findings, null)
+            {
+                Anchor = AnchorSummary.Of(anchor),
+            };
         }
 
         var ids = page.Select(r => r.Id).ToArray();
@@ -86,7 +161,6 @@ public static class ChainVerifier
         var byStream = events.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => (IReadOnlyList<IEvent>)g.ToList());
 
         var count = 0L;
-        var findings = new List<IntegrityFinding>();
         BrokenLink? firstBroken = null;
         foreach (var row in page)
         {
@@ -105,10 +179,70 @@ public static class ChainVerifier
                 firstBroken ??= broken;
                 findings.Add(IntegrityFinding.BrokenChain(broken));
             }
+            else if (anchor?.HeadOf(row.Id) is { } anchored && AgainstAnchor(row.Id, stream, anchored, anchor) is { } rewritten)
+            {
+                firstBroken ??= rewritten;
+                findings.Add(IntegrityFinding.BrokenAnchor(rewritten));
+            }
         }
 
-        return new IntegrityReport(firstBroken is null, page.Count, count, firstBroken, findings,
-            rows.Count > limit ? page[^1].Id.ToString() : null);
+        foreach (var deleted in gone)
+        {
+            firstBroken ??= deleted;
+            findings.Add(IntegrityFinding.BrokenAnchor(deleted));
+        }
+
+        return new IntegrityReport(findings.All(f => !f.IsTampering), page.Count, count, firstBroken, findings, last)
+        {
+            Anchor = AnchorSummary.Of(anchor),
+        };
+    }
+
+    /// <summary>
+    /// Whether a stream whose chain holds still extends the head anchored for it: it must still have the anchored version, and
+    /// its link there must be the anchored one. Null when it does.
+    /// </summary>
+    public static BrokenLink? AgainstAnchor(Guid id, IReadOnlyList<IEvent> events, AnchoredHead anchored, AnchorCheckpoint checkpoint)
+    {
+        var at = $"checkpoint {checkpoint.Sequence} of {checkpoint.TakenAt:O}";
+        var live = events.Where(e => !IsTombstone(e)).ToList();
+        if (live.Count < anchored.Version)
+        {
+            return new BrokenLink(id, live.Count + 1, null,
+                $"Events after version {live.Count} are missing: {at} anchored this stream at version {anchored.Version}.", anchored.Hash, null);
+        }
+
+        var e = live[(int)anchored.Version - 1];
+        var stored = EventChain.StoredHash(e);
+        return string.Equals(stored, anchored.Hash, StringComparison.Ordinal) ? null
+            : new BrokenLink(id, anchored.Version, EventChain.TypeName(e),
+                $"History rewritten since {at}: the link of version {anchored.Version} is not the one anchored then, though the chain "
+                + "verifies (recomputed with the chain key).", anchored.Hash, stored);
+    }
+
+    /// <summary>
+    /// The chain head of every stream that has one, in stream id order (PostgreSQL's uuid order): what a checkpoint anchors.
+    /// Read a page of streams at a time, each head from where it is kept (<see cref="LoadHeadsAsync"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<AnchoredHead>> AllHeadsAsync(IQuerySession session, CancellationToken ct)
+    {
+        var heads = new List<AnchoredHead>();
+        var after = Guid.Empty;
+        while (true)
+        {
+            var ids = (await session.AdvancedSql.QueryAsync<Guid>(
+                $"select id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_streams where id > ? order by id limit ?",
+                ct, after, MaxPageSize)).ToArray();
+            if (ids.Length == 0)
+            {
+                return heads;
+            }
+
+            var found = await LoadHeadsAsync(session, ids, ct);
+            heads.AddRange(ids.Where(found.ContainsKey).Select(id => found[id]).Where(h => h.Version > 0)
+                .Select(h => new AnchoredHead(h.Id, h.Version, h.Hash)));
+            after = ids[^1];
+        }
     }
 
     /// <summary>
@@ -117,7 +251,7 @@ public static class ChainVerifier
     /// there (the version and hash of its last event); any other stream in its <see cref="IncidentChainHead"/>. A stream
     /// without a head is missing from the answer.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
+    internal static async Task<IReadOnlyDictionary<Guid, IncidentChainHead>> LoadHeadsAsync(IQuerySession session, Guid[] ids,
         CancellationToken ct)
     {
         // One round trip for all kinds of head: the head documents, and only the head's three fields of each stream

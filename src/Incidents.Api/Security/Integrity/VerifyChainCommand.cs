@@ -20,6 +20,7 @@ public sealed class VerifyChainCommand : JasperFxAsyncCommand<VerifyChainInput>
     {
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
+        var anchors = host.Services.GetRequiredService<ChainAnchors>().Read();
         await using var session = store.QuerySession();
 
         if (input.IncidentFlag.Length > 0)
@@ -30,7 +31,7 @@ public sealed class VerifyChainCommand : JasperFxAsyncCommand<VerifyChainInput>
                 return false;
             }
 
-            var one = await ChainVerifier.VerifyStreamAsync(session, id, CancellationToken.None);
+            var one = await ChainVerifier.VerifyStreamAsync(session, id, anchors, CancellationToken.None);
             if (one is null)
             {
                 Console.Error.WriteLine($"Incident {id} has no events.");
@@ -47,13 +48,13 @@ public sealed class VerifyChainCommand : JasperFxAsyncCommand<VerifyChainInput>
         var findings = new List<IntegrityFinding>();
         while (true)
         {
-            var page = await ChainVerifier.VerifyPageAsync(session, after, ChainVerifier.MaxPageSize, CancellationToken.None);
+            var page = await ChainVerifier.VerifyPageAsync(session, after, ChainVerifier.MaxPageSize, anchors, CancellationToken.None);
             streams += page.Streams;
             events += page.Events;
             findings.AddRange(page.Findings);
             if (page.Next is null)
             {
-                return Print(findings.All(f => f.Kind != FindingKinds.BrokenChain), streams, events, findings);
+                return Print(findings.All(f => !f.IsTampering), streams, events, findings);
             }
 
             after = Guid.Parse(page.Next);
@@ -64,14 +65,14 @@ public sealed class VerifyChainCommand : JasperFxAsyncCommand<VerifyChainInput>
     {
         Console.WriteLine(ok
             ? $"OK: {streams} stream(s), {events} event(s), every chain holds."
-            : $"BROKEN: {streams} stream(s), {events} event(s) checked; {findings.Count(f => f.Kind == FindingKinds.BrokenChain)} chain(s) broken.");
+            : $"BROKEN: {streams} stream(s), {events} event(s) checked; {findings.Count(f => f.IsTampering)} finding(s) of tampering.");
         foreach (var finding in findings)
         {
             Console.WriteLine($"  {finding.Kind}: stream {finding.StreamId}"
                 + (finding.Kind == FindingKinds.EmptyStream ? $", created {finding.Created:O}" : $", version {finding.Version}")
                 + (finding.EventType is null ? "" : $" ({finding.EventType})"));
             Console.WriteLine($"    {finding.Reason}");
-            if (finding.Kind == FindingKinds.BrokenChain)
+            if (finding.Kind is FindingKinds.BrokenChain or FindingKinds.BrokenAnchor)
             {
                 Console.WriteLine($"    expected hash {finding.ExpectedHash ?? "-"}");
                 Console.WriteLine($"    stored hash   {finding.StoredHash ?? "-"}");

@@ -38,27 +38,32 @@ public static class VerifyIntegrityEndpoints
     [ExpensiveRead]
     [WolverineGet("/api/v1/incidents/{id}/integrity", OperationId = "verifyIncidentIntegrity")]
     [EndpointSummary("Verify an incident's event chain")]
-    [EndpointDescription("Recomputes the hash chain of the incident's events and names the first broken link, if any.")]
+    [EndpointDescription("Recomputes the keyed chain of the incident's events, compares it with the head the last anchor " +
+        "checkpoint recorded for it, and names the first broken link, if any. An incident the anchor knows and the store no " +
+        "longer holds is reported broken, not unknown.")]
     [Authorize(Policy = Policies.VerifyIntegrity)]
     [Tags(ApiTags.Integrity)]
     [ProducesResponseType<IntegrityReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, Problems.ContentType)]
     public static async Task<IResult> GetOne([Description(PathParameters.IncidentId)] Guid id, HttpContext http,
-        IQuerySession session) =>
-        await ChainVerifier.VerifyStreamAsync(session, id, http.RequestAborted) is { } report
+        IQuerySession session, ChainAnchors anchors) =>
+        await ChainVerifier.VerifyStreamAsync(session, id, anchors.Read(), http.RequestAborted) is { } report
             ? TypedResults.Ok(report)
             : Problems.From(http, IncidentErrors.NotFound(id));
 
     [ExpensiveRead]
     [WolverineGet("/api/v1/integrity", OperationId = "verifyStoreIntegrity")]
     [EndpointSummary("Verify the whole event store")]
-    [EndpointDescription("Recomputes the hash chains of the whole store, a page of streams at a time (after, limit): every " +
-        "finding of the page (broken chains, empty streams), the first broken link, and `next` for the following page.")]
+    [EndpointDescription("Recomputes the keyed chains of the whole store, a page of streams at a time (after, limit), and " +
+        "compares each with the head the last anchor checkpoint recorded: every finding of the page (broken chains, streams " +
+        "rewritten or deleted since the anchor, empty streams; a broken anchor log on the first page), the first broken " +
+        "link, and `next` for the following page.")]
     [Authorize(Policy = Policies.VerifyIntegrity)]
     [Tags(ApiTags.Integrity)]
     [ProducesResponseType<IntegrityReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
-    public static async Task<IResult> GetAll([AsParameters] StoreIntegrityQuery query, HttpContext http, IQuerySession session)
+    public static async Task<IResult> GetAll([AsParameters] StoreIntegrityQuery query, HttpContext http, IQuerySession session,
+        ChainAnchors anchors)
     {
         var errors = new Dictionary<string, string[]>();
         if (query.Read(errors) is not { } page)
@@ -67,7 +72,7 @@ public static class VerifyIntegrityEndpoints
         }
 
         var (after, limit) = page;
-        var report = await ChainVerifier.VerifyPageAsync(session, after, limit, http.RequestAborted);
+        var report = await ChainVerifier.VerifyPageAsync(session, after, limit, anchors.Read(), http.RequestAborted);
         return TypedResults.Ok(report with { Next = report.Next is { } next ? $"{http.Request.Path}?after={next}&limit={limit}" : null });
     }
 }
