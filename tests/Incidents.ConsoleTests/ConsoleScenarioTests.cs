@@ -71,7 +71,7 @@ public sealed class ConsoleScenarioTests(ConsoleFixture console, ITestOutputHelp
         await console.ReportOutageAsync($"console-b-{Guid.NewGuid():N}"[..30], "KPI page outage");
 
         var supervisor = await console.SignedInAsync("supervisor", "sup-01", "Liu Yang");
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "KPI" }).ClickAsync();
+        await supervisor.GetByRole(AriaRole.Link, new() { Name = "KPI", Exact = true }).ClickAsync();
 
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("服务 KPI");
         var incidents = int.Parse(await supervisor.Locator("[data-kpi=incidents]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
@@ -85,14 +85,14 @@ public sealed class ConsoleScenarioTests(ConsoleFixture console, ITestOutputHelp
         busyDays.ShouldBeGreaterThanOrEqualTo(1);
 
         // The English switch, remembered for the next page.
-        await supervisor.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await supervisor.GetByRole(AriaRole.Link, new() { Name = "English", Exact = true }).ClickAsync();
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Service KPIs");
         await supervisor.GotoAsync("/console");
         await Expect(supervisor.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Incident board");
 
         // A hotline user has no KPI link and the API's refusal reads plainly.
         var desk = await console.SignedInAsync("hotline", "desk-03", "Chen Jie");
-        await Expect(desk.GetByRole(AriaRole.Link, new() { Name = "KPI" })).ToHaveCountAsync(0);
+        await Expect(desk.GetByRole(AriaRole.Link, new() { Name = "KPI", Exact = true })).ToHaveCountAsync(0);
         await desk.GotoAsync("/console/kpis");
         await Expect(desk.GetByRole(AriaRole.Alert)).ToContainTextAsync("KPI 仅供主管、管理员和采购人查看");
     }
