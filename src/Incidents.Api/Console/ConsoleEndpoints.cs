@@ -45,7 +45,7 @@ public static class ConsoleEndpoints
 
     // ---- sign-in ---------------------------------------------------------------------------------------------------
 
-    private static async Task<IResult> GetSignIn(HttpContext http, AuthSettings settings, ConsoleOidcSettings oidc, string? returnUrl)
+    private static IResult GetSignIn(HttpContext http, AuthSettings settings, ConsoleOidcSettings oidc, string? returnUrl)
     {
         var view = ConsoleView.For(http);
         if (oidc.Enabled)
@@ -53,7 +53,6 @@ public static class ConsoleEndpoints
             return Results.Challenge(new AuthenticationProperties { RedirectUri = LocalUrl(returnUrl) }, [ConsoleAuthentication.OidcScheme]);
         }
 
-        await Task.CompletedTask;
         var allowed = settings.UsesDevelopmentKey && settings.AcceptsDevelopmentTokenFrom(http.Connection.RemoteIpAddress);
         return Render<SignInPage>(new { V = view, DevelopmentSignIn = allowed, Configured = settings.UsesDevelopmentKey, ReturnUrl = LocalUrl(returnUrl) });
     }

@@ -156,7 +156,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /console/sign-in"] = Everyone,
         ["POST /console/sign-in"] = Everyone,
         ["POST /console/sign-out"] = Everyone,
-        ["GET /console"] = Everyone,
+        ["GET /console/"] = Everyone,
         ["GET /console/board"] = Everyone,
         ["GET /console/events"] = Everyone,
         ["GET /console/report"] = Everyone,
