@@ -29,7 +29,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture console)
         await SignInAsync(http);
         (await http.GetAsync("/console/")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var cookie = cookies.GetCookies(new Uri(console.BaseAddress + "console/")).Single(c => c.Name == "incidents.console");
+        var cookie = cookies.GetCookies(new Uri(new Uri(console.BaseAddress), "/console/")).Single(c => c.Name == "incidents.console");
         cookie.HttpOnly.ShouldBeTrue();
         var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/incidents");
         api.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
