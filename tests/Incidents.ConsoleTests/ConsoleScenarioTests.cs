@@ -112,7 +112,9 @@ public sealed class ConsoleScenarioTests(ConsoleFixture console, ITestOutputHelp
 
         // The second page still shows version 1; the push tells them, and acting on it is refused in plain words.
         await Expect(second.Locator("#stale-banner")).ToBeVisibleAsync(Generous);
-        await second.GetByRole(AriaRole.Button, new() { Name = "确认接报" }).ClickAsync();
+        // With the keyboard this time: focus the button and press Enter.
+        await second.GetByRole(AriaRole.Button, new() { Name = "确认接报" }).FocusAsync();
+        await second.Keyboard.PressAsync("Enter");
         var message = second.Locator("#action-message");
         await Expect(message).ToContainTextAsync("此事件已被他人更新", new() { Timeout = 20_000 });
         await Expect(message.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "412");
