@@ -12,6 +12,8 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 
 started=$(date +%s)
 bash infra/services.sh up >&2
+# The console's browser tests drive Debian's chromium (docs/console.md); installed once, instant afterwards.
+bash infra/chromium.sh up >&2
 eval "$(bash infra/services.sh env)"
 
 # The tests' own RabbitMQ vhost (issue #16): a development system started by scripts/run.sh (vhost "/") never hears the

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HealthChecks.UI.Client;
 using Incidents.Api.Configuration;
+using Incidents.Api.WebConsole;
 using Incidents.Api.Drills;
 using Incidents.Api.Http;
 using Incidents.Api.Intake;
@@ -76,12 +77,15 @@ builder.Services.AddHealthChecks()
     .AddNpgSql(ConnectionStrings.Require(builder.Configuration, ConnectionStrings.Marten), name: "postgresql", tags: ["ready"])
     .AddRabbitMQ(sp => sp.GetRequiredService<BrokerConnection>().GetAsync(), name: "rabbitmq", tags: ["ready"]);
 builder.AddIncidentsTelemetry();
+// The hotline console under /console (docs/console.md): pages, its cookie sign-in and the live feed.
+builder.AddIncidentsConsole();
 
 var app = builder.Build();
 
 app.UseMiddleware<CorrelationId>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseIncidentsConsoleAssets();
 app.UseIncidentsSecurity();
 
 // Anonymous on purpose: the API reference, its document and the probes reveal no incident data.
@@ -100,6 +104,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions
 app.MapIncidentsMetrics();
 
 app.MapWolverineEndpoints(http => http.ConfigureIncidentEndpoints());
+app.MapIncidentsConsole();
 
 return await app.RunJasperFxCommands(args);
 

@@ -151,6 +151,23 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["POST /api/v1/integrations/{id}/revoke-key"] = [Admin],
         ["POST /api/v1/intake/alertmanager/{integration}"] = IntegrationKeyOnly,
         ["POST /api/v1/intake/events/{integration}"] = IntegrationKeyOnly,
+        // The console (docs/console.md): its sign-in is open to all; its pages take the console's own session cookie, never a
+        // bearer token, so every caller here (none has that cookie) is sent to the sign-in page (302, then 200). What a page
+        // shows or does is the API's answer to the signed-in user's token (ConsoleTests drive it in Chromium).
+        ["GET /console/sign-in"] = Everyone,
+        ["POST /console/sign-in"] = Everyone,
+        ["POST /console/sign-out"] = Everyone,
+        ["GET /console/"] = Everyone,
+        ["GET /console/board"] = Everyone,
+        ["GET /console/events"] = Everyone,
+        ["GET /console/report"] = Everyone,
+        ["POST /console/report"] = Everyone,
+        ["GET /console/incidents/{id}"] = Everyone,
+        ["POST /console/incidents/{id}/{step}"] = Everyone,
+        ["POST /console/incidents/{id}/responders/{responderId}/{step}"] = Everyone,
+        ["GET /console/on-call"] = Everyone,
+        ["GET /console/kpis"] = Everyone,
+        ["GET /console/drills"] = Everyone,
     };
 
     [Fact]
