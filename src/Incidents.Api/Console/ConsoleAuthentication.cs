@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Incidents.Api.Security;
+using Incidents.Telemetry.Edges;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;

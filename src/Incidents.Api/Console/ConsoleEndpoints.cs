@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Incidents.Api.WebConsole.Pages;
 using Incidents.Api.Security;
+using Incidents.Telemetry.Edges;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;

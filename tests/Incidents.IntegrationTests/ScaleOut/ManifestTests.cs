@@ -1,3 +1,4 @@
+using Incidents.Telemetry.Edges;
 using System.Collections;
 using System.Net;
 using System.Reflection;

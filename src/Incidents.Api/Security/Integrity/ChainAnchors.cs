@@ -77,7 +77,7 @@ public sealed class ChainAnchors(AnchorLog log, ChainKeyring keys, IDocumentStor
     {
         var configuration = builder.Configuration;
         var environment = builder.Environment.EnvironmentName;
-        var development = AuthSettings.DevelopmentEnvironments.Contains(environment, StringComparer.OrdinalIgnoreCase);
+        var development = new[] { "Development", "Testing" }.Contains(environment, StringComparer.OrdinalIgnoreCase);
         var keys = ChainKeyring.FromConfiguration(configuration, environment, KeysSetting, ActiveSetting, DevelopmentKeys);
         var directory = configuration[DirectorySetting] is { Length: > 0 } configured ? configured
             : development ? DevelopmentDirectory(configuration)
