@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Incidents.Api.Escalation;
+using Incidents.Api.Http;
 using Incidents.Api.Incidents;
 using Incidents.Api.Security;
 using Incidents.Api.Sla;
@@ -91,8 +92,8 @@ public sealed class AlertIntake(OutboxedSessionFactory sessions, TimeProvider cl
     }
 
     /// <summary>
-    /// Writes a batch; if it fails for a reason other than a lost race, each request is written on its own, so that one
-    /// request that cannot be written fails alone and the others of its batch are still taken.
+    /// Writes a batch; if it fails for a reason other than a lost race or a missing dependency, each request is written on
+    /// its own, so that one request that cannot be written fails alone and the others of its batch are still taken.
     /// </summary>
     private async Task WriteIsolatingFailuresAsync(List<Pending> batch, HttpContext http, MessageContext bus)
     {
@@ -100,7 +101,7 @@ public sealed class AlertIntake(OutboxedSessionFactory sessions, TimeProvider cl
         {
             Complete(batch, await WriteAsync(batch, http, bus));
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception ex) when (batch.Count > 1 && TransientFaults.DependencyOf(ex) is null)
         {
             await bus.ClearAllAsync();
             foreach (var pending in batch)
@@ -109,16 +110,20 @@ public sealed class AlertIntake(OutboxedSessionFactory sessions, TimeProvider cl
                 {
                     Complete([pending], await WriteAsync([pending], http, bus));
                 }
-                catch (Exception ex)
+                catch (Exception alone)
                 {
                     await bus.ClearAllAsync();
-                    pending.Done.TrySetException(ex);
+                    pending.Done.TrySetException(alone);
                 }
             }
         }
         catch (Exception ex)
         {
-            batch[0].Done.TrySetException(ex);
+            // One request alone, or the database or broker gone (503 for all: writing them one by one would fail alike).
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(ex);
+            }
         }
     }
 
