@@ -20,14 +20,16 @@ using Npgsql;
 namespace Incidents.IntakeBench;
 
 /// <summary>
-/// Usage: Incidents.IntakeBench [--clients 32] [--duration 20] [--warmup 5] [--batch 1] [--systems 50] [--keys 20] [--no-baseline]
+/// Usage: Incidents.IntakeBench [--clients 32] [--duration 20] [--warmup 15] [--batch 1] [--systems 50] [--keys 20] [--no-baseline]
 /// Closed loop: each client posts, waits for the answer, posts again. Alerts are spread over systems × keys of one
 /// integration, each with its own occurredAt (every alert counts, none is a duplicate). Then the baseline: the same
 /// clients post desk reports for the same time. A benchmark: exit code 0 whatever the figures.
 /// </summary>
 internal static class IntakeBenchmark
 {
-    private const string Database = "incidents_intakebench";
+    /// <summary>The benchmark's own database (and, by bench/intake.sh, vhost); <c>--suffix</c> there names another.</summary>
+    private static readonly string Database = Environment.GetEnvironmentVariable("INCIDENTS_INTAKEBENCH_DATABASE") is { Length: > 0 } name
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') ? name : "incidents_intakebench";
     private const string SigningKey = "incidents-intake-benchmark-signing-key-not-a-secret-01";
 
     private static readonly string Commit = typeof(IntakeBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -37,7 +39,7 @@ internal static class IntakeBenchmark
     {
         var clients = Arg(args, "--clients", 32);
         var duration = Arg(args, "--duration", 20);
-        var warmup = Arg(args, "--warmup", 5);
+        var warmup = Arg(args, "--warmup", 15);
         var batch = Arg(args, "--batch", 1);
         var systems = Arg(args, "--systems", 50);
         var keys = Arg(args, "--keys", 20);
@@ -45,10 +47,10 @@ internal static class IntakeBenchmark
 
         var adminConnection = Environment.GetEnvironmentVariable("ConnectionStrings__Marten")
             ?? "Host=127.0.0.1;Port=5432;Database=incidents;Username=incidents;Password=incidents";
-        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:5672/incidents_intakebench";
+        var rabbit = Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? $"amqp://guest:guest@127.0.0.1:5672/{Database}";
         if (Uri.UnescapeDataString(new Uri(rabbit).AbsolutePath.TrimStart('/')) is "" or "/")
         {
-            Console.Error.WriteLine("ConnectionStrings__RabbitMq names the development vhost \"/\"; bench/intake.sh uses incidents_intakebench.");
+            Console.Error.WriteLine($"ConnectionStrings__RabbitMq names the development vhost \"/\"; bench/intake.sh uses {Database}.");
             return 64;
         }
 
@@ -91,6 +93,9 @@ internal static class IntakeBenchmark
 
         Console.WriteLine($"Incidents.IntakeBench (built from commit {Commit}): closed loop, {clients} clients, {batch} alert(s) per request, " +
             $"{systems} systems x {keys} keys, warm-up {warmup} s, {duration} s");
+        var benchConnection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = Database }.ConnectionString;
+        using var counting = new Counting(benchConnection);
+        await counting.StartAsync();
         var sequence = 0L;
         var shownErrors = 0;
         var intake = await RunAsync(factory, clients, warmup, duration, client =>
@@ -127,10 +132,12 @@ internal static class IntakeBenchmark
             };
         });
         Report("intake", intake, "alerts");
+        Console.WriteLine(await counting.StopAsync(intake.TotalUnits, intake.TotalRequests));
 
         Result? reports = null;
         if (baseline)
         {
+            await counting.StartAsync();
             reports = await RunAsync(factory, clients, warmup, duration, client =>
             {
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token("hotline", "desk-bench"));
@@ -145,9 +152,10 @@ internal static class IntakeBenchmark
                 };
             });
             Report("baseline: desk reports (one new incident stream per request)", reports, "reports");
+            Console.WriteLine(await counting.StopAsync(reports.TotalUnits, reports.TotalRequests, "report"));
         }
 
-        await using (var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnection) { Database = Database }.ConnectionString))
+        await using (var db = new NpgsqlConnection(benchConnection))
         {
             await db.OpenAsync();
             var count = Convert.ToInt64(await new NpgsqlCommand(
@@ -174,6 +182,8 @@ internal static class IntakeBenchmark
         public long Units { get; set; }
 
         public long TotalUnits { get; set; }
+
+        public long TotalRequests { get; set; }
 
         public long Errors { get; set; }
 
@@ -224,6 +234,7 @@ internal static class IntakeBenchmark
                     if (units > 0)
                     {
                         result.TotalUnits += units;
+                        result.TotalRequests++;
                     }
 
                     if (before >= measureFrom && after <= end)

@@ -73,31 +73,28 @@ public static class AlertmanagerWebhookEndpoint
                 return IntakeRequests.Invalid(http, "alerts", $"At most {AlertLimits.AlertsPerRequest} alerts per request.");
             }
 
-            var accepted = new List<IncomingAlert>();
-            var invalid = new List<InvalidAlert>();
-            var index = 0;
-            foreach (var element in list.EnumerateArray())
+            return await IntakeRequests.SubmitAsync(http, keys, intake, bus, found, mapping =>
             {
-                var (alert, errors) = Read(element, index, found.Mapping, now);
-                if (alert is null)
+                var accepted = new List<IncomingAlert>();
+                var invalid = new List<InvalidAlert>();
+                var index = 0;
+                foreach (var element in list.EnumerateArray())
                 {
-                    invalid.Add(new InvalidAlert(index, IntakeRequests.String(element, "fingerprint"), errors));
+                    var (alert, errors) = Read(element, index, mapping, now);
+                    if (alert is null)
+                    {
+                        invalid.Add(new InvalidAlert(index, IntakeRequests.String(element, "fingerprint"), errors));
+                    }
+                    else
+                    {
+                        accepted.Add(alert);
+                    }
+
+                    index++;
                 }
-                else
-                {
-                    accepted.Add(alert);
-                }
 
-                index++;
-            }
-
-            if (accepted.Count == 0)
-            {
-                return IntakeRequests.NoneValid(http, invalid);
-            }
-
-            var results = await intake.SubmitAsync(found, accepted, http, bus);
-            return IntakeRequests.Accepted(accepted, results, invalid);
+                return (accepted, invalid);
+            });
         }
     }
 

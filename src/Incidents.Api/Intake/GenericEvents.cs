@@ -67,28 +67,25 @@ public static class GenericEventsEndpoint
             }
 
             var now = clock.GetUtcNow();
-            var accepted = new List<IncomingAlert>();
-            var invalid = new List<InvalidAlert>();
-            for (var index = 0; index < items.Count; index++)
+            return await IntakeRequests.SubmitAsync(http, keys, intake, bus, found, mapping =>
             {
-                var (alert, errors) = Read(items[index], index, found.Mapping, now);
-                if (alert is null)
+                var accepted = new List<IncomingAlert>();
+                var invalid = new List<InvalidAlert>();
+                for (var index = 0; index < items.Count; index++)
                 {
-                    invalid.Add(new InvalidAlert(index, IntakeRequests.String(items[index], "dedupKey", "dedup_key"), errors));
+                    var (alert, errors) = Read(items[index], index, mapping, now);
+                    if (alert is null)
+                    {
+                        invalid.Add(new InvalidAlert(index, IntakeRequests.String(items[index], "dedupKey", "dedup_key"), errors));
+                    }
+                    else
+                    {
+                        accepted.Add(alert);
+                    }
                 }
-                else
-                {
-                    accepted.Add(alert);
-                }
-            }
 
-            if (accepted.Count == 0)
-            {
-                return IntakeRequests.NoneValid(http, invalid);
-            }
-
-            var results = await intake.SubmitAsync(found, accepted, http, bus);
-            return IntakeRequests.Accepted(accepted, results, invalid);
+                return (accepted, invalid);
+            });
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Incidents.Api.Http;
 using Incidents.Domain.Intake;
+using Wolverine.Runtime;
 
 namespace Incidents.Api.Intake;
 
@@ -63,11 +64,44 @@ public static class IntakeRequests
 
         try
         {
-            return (JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 }), null);
+            // Parsed in place: the document keeps the stream's buffer (a disposed MemoryStream leaves it intact), no copy.
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 32 }), null);
         }
         catch (JsonException e)
         {
             return (null, Invalid(http, "body", $"The body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// Reads the request's alerts with the integration's mapping, submits the acceptable ones to the intake and answers 202
+    /// once they are written. When the integration changed between the read and the write (a new mapping, on any node) the
+    /// alerts are read again with it; when its key no longer admits the caller, 401.
+    /// </summary>
+    public static async Task<IResult> SubmitAsync(HttpContext http, IntegrationAuthentication keys, AlertIntake intake, MessageContext bus,
+        IntakeCaller caller, Func<AlertMapping, (List<IncomingAlert> Accepted, List<InvalidAlert> Invalid)> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (accepted, invalid) = read(caller.Integration.Mapping);
+            if (accepted.Count == 0)
+            {
+                return NoneValid(http, invalid);
+            }
+
+            var submission = await intake.SubmitAsync(caller, accepted, http, bus);
+            switch (submission.Status)
+            {
+                case IntakeSubmissionStatus.Written:
+                    return Accepted(accepted, submission.Results, invalid);
+                case IntakeSubmissionStatus.IntegrationChanged when attempt < 4 && submission.Current is { } current:
+                    caller = current;
+                    continue;
+                case IntakeSubmissionStatus.IntegrationChanged:
+                    throw new InvalidOperationException($"Integration {caller.Integration.Id} kept changing while its alerts were read.");
+                default:
+                    return keys.Refuse(http);
+            }
         }
     }
 

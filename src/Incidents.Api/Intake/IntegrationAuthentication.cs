@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Incidents.Api.Http;
@@ -12,6 +13,9 @@ namespace Incidents.Api.Intake;
 /// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Integration-Key</c>, is checked by <see cref="IntegrationKeys.Admits"/> (the
 /// one grant check), and failed attempts are limited per source address (429 with Retry-After once the bucket is empty).
 /// Unknown integration and wrong key answer the same 401, so the answer does not tell which integrations exist.
+/// The integrations are remembered once read (no database read per request); what is remembered is only a first check:
+/// <see cref="AlertIntake"/> checks the key again against the integration as stored, in the transaction that writes the
+/// alerts, so a key rotated or revoked on another API node stops working there too before anything is written.
 /// </summary>
 public sealed class IntegrationAuthentication : IDisposable
 {
@@ -20,6 +24,9 @@ public sealed class IntegrationAuthentication : IDisposable
     private readonly PartitionedRateLimiter<string> _failures;
 
     private readonly TimeSpan _replenishment;
+
+    /// <summary>Integrations as last read, by id (as many as the admins created; unknown ids are never remembered).</summary>
+    private readonly ConcurrentDictionary<Guid, IntakeCaller> _known = new();
 
     public IntegrationAuthentication(IConfiguration configuration)
     {
@@ -37,7 +44,7 @@ public sealed class IntegrationAuthentication : IDisposable
     }
 
     /// <summary>The integration the caller holds the key of, or the answer to give (401, or 429 after too many failures).</summary>
-    public async Task<(AlertIntegration? Integration, IResult? Refusal)> AuthenticateAsync(HttpContext http, IQuerySession session,
+    public async Task<(IntakeCaller? Caller, IResult? Refusal)> AuthenticateAsync(HttpContext http, IQuerySession session,
         string integration, IntegrationKind kind)
     {
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -48,17 +55,44 @@ public sealed class IntegrationAuthentication : IDisposable
         }
 
         var key = PresentedKey(http);
-        var details = Guid.TryParse(integration, out var id) && key is not null
-            ? await session.LoadAsync<AlertIntegrationDetails>(id, http.RequestAborted)
-            : null;
-        if (details?.State is { } found && found.Kind == kind && IntegrationKeys.Admits(found, key))
+        if (Guid.TryParse(integration, out var id) && key is not null)
         {
-            return (found, null);
+            if (_known.TryGetValue(id, out var known) && Admits(known, kind, key))
+            {
+                return (known with { Key = key }, null);
+            }
+
+            // Not known here, or the key does not match what is remembered (it may have been rotated elsewhere): read it.
+            if (await session.LoadAsync<AlertIntegrationDetails>(id, http.RequestAborted) is { State: { } found } details)
+            {
+                var stored = new IntakeCaller(found, details.Version);
+                Remember(stored);
+                if (Admits(stored, kind, key))
+                {
+                    return (stored with { Key = key }, null);
+                }
+            }
         }
 
-        using var lease = _failures.AttemptAcquire(address, 1);
-        return (null, Unauthenticated(http));
+        return (null, Refuse(http));
     }
+
+    /// <summary>The 401 for a key that does not admit its caller (counted against the caller's address).</summary>
+    public IResult Refuse(HttpContext http)
+    {
+        using var lease = _failures.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", 1);
+        return Unauthenticated(http);
+    }
+
+    /// <summary>Remembers an integration as read from the store, unless a newer version is already remembered.</summary>
+    public void Remember(IntakeCaller stored) =>
+        _known.AddOrUpdate(stored.Integration.Id, stored with { Key = null }, (_, old) => old.Version > stored.Version ? old : stored with { Key = null });
+
+    /// <summary>Forgets an integration this node just changed, so that its next request reads it again.</summary>
+    public void Forget(Guid id) => _known.TryRemove(id, out _);
+
+    private static bool Admits(IntakeCaller caller, IntegrationKind kind, string key) =>
+        caller.Integration.Kind == kind && IntegrationKeys.Admits(caller.Integration, key);
 
     private static string? PresentedKey(HttpContext http)
     {
@@ -89,3 +123,6 @@ public sealed class IntegrationAuthentication : IDisposable
 
     public void Dispose() => _failures.Dispose();
 }
+
+/// <summary>An intake caller: the integration (at the stream version it was read at) and the key it presented.</summary>
+public sealed record IntakeCaller(AlertIntegration Integration, long Version, string? Key = null);

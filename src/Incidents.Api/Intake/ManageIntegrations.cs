@@ -231,6 +231,8 @@ public static class ManageIntegrationsEndpoints
                 "Changed concurrently", $"Integration {id} was changed by someone else meanwhile; reload it and try again."));
         }
 
+        // This node's intake takes the change from the next request (other nodes when they next write this integration's alerts).
+        http.RequestServices.GetRequiredService<IntegrationAuthentication>().Remember(new IntakeCaller(after.State!, after.Version));
         return AlertIntegrationStream.Answer(http, after, key);
     }
 }

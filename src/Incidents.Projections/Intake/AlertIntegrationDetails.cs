@@ -40,6 +40,19 @@ public sealed class AlertIntegrationDetailsProjection : SingleStreamProjection<A
 {
     public const string ChainHashHeader = Incidents.IncidentDetailsProjection.ChainHashHeader;
 
+    /// <summary>
+    /// Only the integrations' own events: <see cref="Evolve"/> takes any event, so without this filter Marten would load
+    /// this document for every stream written (an incident's alerts: one round trip per intake batch, counted in
+    /// docs/benchmarks.md) only to find nothing to apply.
+    /// </summary>
+    public AlertIntegrationDetailsProjection()
+    {
+        foreach (var type in global::Incidents.Domain.Intake.AlertIntegrationEventTypes.All)
+        {
+            IncludeType(type);
+        }
+    }
+
     public override AlertIntegrationDetails? Evolve(AlertIntegrationDetails? snapshot, Guid id, IEvent e) =>
         Apply(snapshot, e.Data, e.Version, e.Headers?.TryGetValue(ChainHashHeader, out var hash) == true ? hash?.ToString() : null);
 
