@@ -32,6 +32,12 @@ public static class Messaging
 
     /// <summary>Fanout exchange carrying the key-assurance messages (resource adjustments and their clock; docs/assurance.md).</summary>
     public const string AssuranceEventsExchange = "incidents.assurance";
+
+    /// <summary>Fanout exchange carrying the duty messages: shift hand-offs (<see cref="ShiftHandOffAnnounced"/>; docs/oncall.md).</summary>
+    public const string DutyEventsExchange = "incidents.duty";
+
+    /// <summary>The notification worker's queue of hand-off notices, bound to <see cref="DutyEventsExchange"/>.</summary>
+    public const string DispatchDutyQueue = "incidents.dispatch.duty";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>

@@ -58,6 +58,7 @@ public static class MessagingConfiguration
             .ToRabbitExchange(Messaging.IncidentEventsExchange)
             .UseMassTransitInterop();
         Assurance.KeyAssuranceMessaging.Configure(options, transport);
+        Duty.HandOffs.HandOffMessaging.Configure(options, transport);
 
         // Receipts of the notification worker (Incidents.Dispatch, MassTransit): it publishes NotificationAttempted to
         // MassTransit's exchange for that type; this queue is bound to it and read with the interop (docs/dispatch.md).

@@ -22,6 +22,13 @@ public static class NotificationReceiptHandler
     public static async Task Handle(NotificationAttempted receipt, IDocumentSession session, MessageContext bus, TimeProvider clock,
         EscalationPolicyProvider escalation, CancellationToken cancellation)
     {
+        if (receipt.Trigger == NotificationTriggers.ShiftHandedOver)
+        {
+            // A hand-off notice's receipt belongs to the hand-off's stream (docs/oncall.md, "Hand-offs").
+            await Duty.HandOffs.HandOffReceipts.RecordAsync(receipt, session, cancellation);
+            return;
+        }
+
         var before = await session.LoadAsync<IncidentDetails>(receipt.IncidentId, cancellation);
         if (before is null)
         {
