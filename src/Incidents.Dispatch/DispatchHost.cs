@@ -43,6 +43,7 @@ public static class DispatchHost
         {
             bus.AddConsumer<IncidentNotificationConsumer>();
             bus.AddConsumer<IncidentPageConsumer>();
+            bus.AddConsumer<ShiftHandOffConsumer>();
             bus.UsingRabbitMq((context, rmq) =>
             {
                 ConfigureHost(rmq, rabbit);
@@ -50,6 +51,9 @@ public static class DispatchHost
                 // Two lanes, each its own queue and consumers (docs/dispatch.md): pages are never behind bulk.
                 Lane<IncidentPageConsumer>(context, rmq, settings, settings.PagesQueue, settings.PagesExchange, settings.Pages);
                 Lane<IncidentNotificationConsumer>(context, rmq, settings, settings.Queue, settings.SourceExchange, settings.Bulk);
+                // Hand-off notices (docs/oncall.md): their own exchange and queue, the paging lane's concurrency.
+                Lane<ShiftHandOffConsumer>(context, rmq, settings, ShiftHandOffConsumer.QueueOf(settings),
+                    Incidents.Contracts.Messaging.DutyEventsExchange, settings.Pages);
             });
         });
 
