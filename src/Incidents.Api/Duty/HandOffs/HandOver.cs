@@ -47,16 +47,17 @@ public static class RosterHandOffHandler
         }
 
         var duty = OnDuty.For(roster, WorkingDayCalendar.Official);
-        if (now < due.At)
+        if (!HandOff.IsShiftChange(duty, due.At) || await session.LoadAsync<HandOffDetails>(HandOff.IdFor(roster.Id, due.At), ct) is not null)
         {
-            // Early (a clock ahead of the scheduler's): wait for the instant.
-            await bus.ScheduleAsync(due, due.At);
-            await session.SaveChangesAsync(ct);
+            // Stale (the roster changed: its change armed the new next hint) or a duplicate: nothing to do.
             return;
         }
 
-        if (!HandOff.IsShiftChange(duty, due.At) || await session.LoadAsync<HandOffDetails>(HandOff.IdFor(roster.Id, due.At), ct) is not null)
+        if (now < due.At)
         {
+            // Early (a clock behind the scheduler's): wait for the instant.
+            await bus.ScheduleAsync(due, due.At);
+            await session.SaveChangesAsync(ct);
             return;
         }
 

@@ -70,14 +70,14 @@ public static class HandOff
     public static HandOffDecision Decide(OnDuty duty, DateTimeOffset at, IReadOnlyDictionary<string, string> activePeople,
         IReadOnlyList<OpenIncident> open, DateTimeOffset now)
     {
-        if (now < at)
-        {
-            return HandOffDecision.NotYet;
-        }
-
         if (!IsShiftChange(duty, at))
         {
             return HandOffDecision.NotABoundary;
+        }
+
+        if (now < at)
+        {
+            return HandOffDecision.NotYet;
         }
 
         var before = duty.At(at.AddTicks(-1));
