@@ -172,12 +172,12 @@ cmd_vhost() {
 # for this loopback broker only (never use them on a broker other machines reach).
 BROKER_API_USER=${INCIDENTS_BROKER_API_USER:-incidents-api}
 BROKER_WORKER_USER=${INCIDENTS_BROKER_WORKER_USER:-incidents-worker}
-BROKER_API_CONFIGURE='^(incidents\.(events|pages|assurance)|incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
-BROKER_API_WRITE='^(incidents\.(events|pages|assurance)|incidents\.receipts(\..*)?|wolverine[.-].*)$'
-BROKER_API_READ='^(incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
-BROKER_WORKER_CONFIGURE='^(incidents\.dispatch.*|incidents\.(events|pages)|Incidents\.Contracts:NotificationAttempted|.*_bus_.*)$'
+BROKER_API_CONFIGURE='^(incidents\.(events|pages|assurance|duty)|incidents\.anchors(\..*)?|incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
+BROKER_API_WRITE='^(incidents\.(events|pages|assurance|duty)|incidents\.anchors(\..*)?|incidents\.receipts(\..*)?|wolverine[.-].*)$'
+BROKER_API_READ='^(incidents\.anchors(\..*)?|incidents\.receipts(\..*)?|Incidents\.Contracts:NotificationAttempted|wolverine[.-].*)$'
+BROKER_WORKER_CONFIGURE='^(incidents\.dispatch.*|incidents\.(events|pages|duty)|Incidents\.Contracts:NotificationAttempted|.*_bus_.*)$'
 BROKER_WORKER_WRITE='^(incidents\.dispatch.*|Incidents\.Contracts:NotificationAttempted|.*_bus_.*)$'
-BROKER_WORKER_READ='^(incidents\.dispatch.*|incidents\.(events|pages)|.*_bus_.*)$'
+BROKER_WORKER_READ='^(incidents\.dispatch.*|incidents\.(events|pages|duty)|.*_bus_.*)$'
 ensure_user() {
     local user=$1 password=$2
     if rmqctl 30 list_users --quiet --no-table-headers 2>/dev/null | cut -f1 | grep -qxF "$user"; then

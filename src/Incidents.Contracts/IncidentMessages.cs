@@ -143,4 +143,10 @@ public static class NotificationTriggers
 
     /// <summary>The worker's own notice to the on-duty engineer that notifications are late (a lag over the threshold).</summary>
     public const string DispatchLagging = "dispatch-lagging";
+
+    /// <summary>
+    /// A hand-off notice to the incoming person of a roster (<see cref="ShiftHandOffAnnounced"/>); its receipts name the
+    /// hand-off (not an incident) as <see cref="NotificationAttempted.IncidentId"/>.
+    /// </summary>
+    public const string ShiftHandedOver = "shift-handed-over";
 }

@@ -48,6 +48,12 @@ public static class Messaging
 
     /// <summary>Durable queue bound to <see cref="AnchorsExchange"/> that keeps the checkpoints for an auditor to collect.</summary>
     public const string AnchorsQueue = "incidents.anchors.audit";
+
+    /// <summary>Fanout exchange carrying the duty messages: shift hand-offs (<see cref="ShiftHandOffAnnounced"/>; docs/oncall.md).</summary>
+    public const string DutyEventsExchange = "incidents.duty";
+
+    /// <summary>The notification worker's queue of hand-off notices, bound to <see cref="DutyEventsExchange"/>.</summary>
+    public const string DispatchDutyQueue = "incidents.dispatch.duty";
 }
 
 /// <summary>What became of one delivery attempt (<see cref="NotificationAttempted.Outcome"/>).</summary>

@@ -52,6 +52,7 @@ public static class DispatchHost
             bus.AddConsumer<IncidentPageConsumer>();
             bus.AddConsumer<SlaWarningBatchConsumer>(c => c.Options<BatchOptions>(b => b.SetMessageLimit(settings.Bulk.Batch.MessageLimit)
                 .SetConcurrencyLimit(settings.Bulk.Batch.ConcurrencyLimit).SetTimeLimit(settings.Bulk.Batch.TimeLimit)));
+            bus.AddConsumer<ShiftHandOffConsumer>();
             bus.UsingRabbitMq((context, rmq) =>
             {
                 ConfigureHost(rmq, rabbit);
@@ -60,6 +61,9 @@ public static class DispatchHost
                 Lane<IncidentPageConsumer>(context, rmq, settings, settings.PagesQueue, settings.PagesExchange, settings.Pages);
                 Lane<IncidentNotificationConsumer>(context, rmq, settings, settings.Queue, settings.SourceExchange, settings.Bulk,
                     endpoint => endpoint.ConfigureConsumer<SlaWarningBatchConsumer>(context));
+                // Hand-off notices (docs/oncall.md): their own exchange and queue, the paging lane's concurrency.
+                Lane<ShiftHandOffConsumer>(context, rmq, settings, ShiftHandOffConsumer.QueueOf(settings),
+                    Incidents.Contracts.Messaging.DutyEventsExchange, settings.Pages);
             });
         });
 

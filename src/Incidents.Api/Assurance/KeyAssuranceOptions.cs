@@ -105,8 +105,8 @@ public static class KeyAssuranceRegistration
         services.AddSingleton<IValidateOptions<KeyAssuranceOptions>, KeyAssuranceOptionsValidator>();
         services.AddSingleton<KeyAssuranceSettings>();
         services.AddSingleton<KeyAssuranceScope>();
-        // The rosters feature replaces this with its own (docs/assurance.md, "Rosters").
-        services.TryAddSingleton<IKeyAssuranceRosters, NoKeyAssuranceRosters>();
+        // The duty feature's rosters (docs/assurance.md, "Rosters"); a host may register another before this call.
+        services.TryAddSingleton<IKeyAssuranceRosters, DutyKeyAssuranceRosters>();
         return services;
     }
 }

@@ -78,6 +78,7 @@ public static class MessagingConfiguration
             .UseMassTransitInterop();
         Assurance.KeyAssuranceMessaging.Configure(options, transport);
         Security.Integrity.AnchorMessaging.Configure(options, transport);
+        Duty.HandOffs.HandOffMessaging.Configure(options, transport);
 
         // Receipts of the notification worker (Incidents.Dispatch, MassTransit): it publishes NotificationAttempted to
         // MassTransit's exchange for that type; this queue is bound to it and read with the interop (docs/dispatch.md).

@@ -31,6 +31,13 @@ public static class NotificationReceiptHandler
             return;
         }
 
+        if (receipt.Trigger == NotificationTriggers.ShiftHandedOver)
+        {
+            // A hand-off notice's receipt belongs to the hand-off's stream (docs/oncall.md, "Hand-offs").
+            await Duty.HandOffs.HandOffReceipts.RecordAsync(receipt, session, cancellation);
+            return;
+        }
+
         var before = await session.LoadAsync<IncidentDetails>(receipt.IncidentId, cancellation);
         if (before is null)
         {

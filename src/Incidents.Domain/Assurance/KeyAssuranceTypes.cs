@@ -36,11 +36,21 @@ public sealed record KeyAssuranceWindow(DateTimeOffset Start, DateTimeOffset End
     public bool Contains(DateTimeOffset instant) => Start <= instant && instant < End;
 }
 
-/// <summary>Who was on duty during a period, as the rosters said (a seam until rosters are merged: docs/assurance.md).</summary>
+/// <summary>Who was on duty during a period, as the rosters said (docs/assurance.md, "Rosters").</summary>
 public sealed record KeyAssuranceShift(string PersonId, string Name, DateTimeOffset From, DateTimeOffset To);
 
-/// <summary>The rosters' account of a period: the shifts worked, in order, and how many hand-offs there were between them.</summary>
-public sealed record KeyAssuranceDuty(IReadOnlyList<KeyAssuranceShift> Shifts, int HandOffs);
+/// <summary>
+/// A hand-off recorded during a period (docs/oncall.md, "Hand-offs"): who handed over to whom, how many production incidents
+/// were open, and the notice to the incoming person (<c>delivered</c>, <c>failed</c>, <c>pending</c>; null: nobody new came on).
+/// </summary>
+public sealed record KeyAssuranceHandOff(Guid HandOffId, DateTimeOffset At, string? From, string? To, int OpenIncidents, string? Notice);
+
+/// <summary>
+/// The rosters' account of a period: the shifts worked, in order, how many shift changes the roster had in the window
+/// (<see cref="HandOffs"/>), and the hand-offs recorded with their notices (<see cref="Recorded"/>; null in summaries made
+/// before hand-offs were recorded).
+/// </summary>
+public sealed record KeyAssuranceDuty(IReadOnlyList<KeyAssuranceShift> Shifts, int HandOffs, IReadOnlyList<KeyAssuranceHandOff>? Recorded = null);
 
 /// <summary>
 /// What a period ends with: the incidents reported in scope during its window, how many met every SLA stage, the

@@ -29,8 +29,13 @@ public sealed record EscalationState(
     /// </summary>
     public EscalationPolicy? Pinned { get; init; }
 
-    /// <summary>The chain for the incident's class: from the pinned chains when there are, else from <paramref name="inForce"/>.</summary>
-    public EscalationChain? ChainFrom(EscalationPolicy inForce) => (Pinned ?? inForce).For(Class);
+    /// <summary>
+    /// The chain for the incident's class: from the pinned chains when there are, else from <paramref name="inForce"/>. Either
+    /// way its roles and rosters resolve through the duty directory of <paramref name="inForce"/> (a pinned snapshot carries
+    /// none: who is on duty is read when a level is raised, not when the incident was reported).
+    /// </summary>
+    public EscalationChain? ChainFrom(EscalationPolicy inForce) =>
+        Pinned is { } pinned ? (pinned with { Duty = inForce.Duty ?? pinned.Duty }).For(Class) : inForce.For(Class);
 }
 
 /// <summary>

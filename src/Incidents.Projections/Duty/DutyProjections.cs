@@ -1,3 +1,4 @@
+using Incidents.Domain.Duty.HandOffs;
 using Incidents.Domain.Duty.People;
 using Incidents.Domain.Duty.Rosters;
 using JasperFx.Events.Projections;
@@ -12,10 +13,13 @@ public static class DutyProjections
     {
         options.Events.AddEventTypes(PersonEventTypes.All);
         options.Events.AddEventTypes(RosterEventTypes.All);
+        options.Events.AddEventTypes(HandOffEventTypes.All);
         options.Projections.Add(new PersonDetailsProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new RosterDetailsProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new HandOffDetailsProjection(), ProjectionLifecycle.Inline);
         options.Schema.For<PersonDetails>().UniqueIndex(x => x.PersonId).Duplicate(x => x.Team);
         options.Schema.For<RosterDetails>().Duplicate(x => x.Role);
+        options.Schema.For<HandOffDetails>().Duplicate(x => x.RosterId).Duplicate(x => x.At);
         return options;
     }
 }

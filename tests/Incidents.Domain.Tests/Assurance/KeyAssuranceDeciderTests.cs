@@ -164,6 +164,30 @@ public sealed class KeyAssuranceDeciderTests
     }
 
     [Fact]
+    public void a_pinned_chain_pages_whoever_the_duty_directory_has_on_duty_when_its_next_level_falls_due()
+    {
+        var incidentId = Guid.NewGuid();
+        var at = NationalDay.Start.AddHours(3);
+        var tighter = KeyAssurancePolicy.Default;
+        var reported = IncidentDecider.Decide(new ReportIncident(incidentId, "Settlement down", "", "medical-insurance-settlement",
+            IncidentClass.Outage, IntakeChannel.Phone, new Reporter("Wang Fang", null, null), false, null, tighter.Sla, Admin,
+            tighter.Escalation.For(IncidentClass.Outage)), null, at).Events;
+        var clocks = IncidentClocks.From(KeyAssuranceReporting.Pin(reported, Active(), tighter));
+        var manager = new global::Incidents.Domain.Duty.People.Person("pm-liu", "Liu Min", "Delivery", ["project-manager"],
+            new global::Incidents.Domain.Duty.People.ContactChannels("+8613800000001", "liu.min@example.org", null, null, null), true);
+        var inForce = EscalationPolicy.ContractDefault with
+        {
+            Duty = new global::Incidents.Domain.Duty.OnCall.DutyDirectory([manager], [], Calendar.WorkingDayCalendar.Official),
+        };
+
+        var level2 = ClockTick.At(clocks, inForce, at.AddMinutes(1)).Notices.OfType<EscalationLevelRaised>().ShouldHaveSingleItem();
+
+        level2.Level.ShouldBe(2);                                                   // the pinned (tighter) wait
+        level2.Paged.ShouldNotBeNull().ShouldHaveSingleItem().PersonId.ShouldBe("pm-liu");  // resolved like a normal chain
+        level2.Recipients.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void the_default_tighter_policy_is_sound_and_tighter_than_the_contracts_for_every_class_and_stage()
     {
         KeyAssurancePolicy.Default.Problems().ShouldBeEmpty();

@@ -34,7 +34,32 @@ public sealed class KeyAssuranceFixture : IAsyncLifetime
         Broker = await BrokerProbe.BindAsync(Messaging.AssuranceEventsExchange);
         Factory = await TestHost.StartAsync(Database, Settings, Clock.Time);
         Clock.Attach(Factory, Database);
+
+        // The period's dedicated roster: two engineers handing off daily at 09:00 Beijing time.
+        var admin = Client("admin-01", "Ma Lin", "admin");
+        foreach (var (id, name) in new[] { ("ka-ann", "安娜"), ("ka-bob", "包博") })
+        {
+            (await admin.Http.PostAsJsonAsync("/api/v1/people", new
+            {
+                id, name, team = "Key assurance", roles = new[] { "duty-engineer" }, contacts = new { email = $"{id}@example.org" },
+            })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var roster = await admin.Http.PostAsJsonAsync("/api/v1/rosters", new
+        {
+            name = "两会重保值班",
+            layers = new[]
+            {
+                new { name = "engineers", rotation = "daily", handOff = "09:00", members = new[] { "ka-ann", "ka-bob" }, days = "every",
+                    startsOn = Clock.Now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd") },
+            },
+        });
+        roster.StatusCode.ShouldBe(HttpStatusCode.Created, await roster.Content.ReadAsStringAsync());
+        RosterId = (await IncidentsClient.ReadJsonAsync(roster))["id"]!.GetValue<Guid>();
     }
+
+    /// <summary>The roster every period of these tests is planned with.</summary>
+    public Guid RosterId { get; private set; }
 
     public IncidentsClient Client(string actorId = "desk-01", string name = "Li Na", string role = "hotline") =>
         IncidentsClient.For(Factory.CreateClient(), actorId, name, role);
@@ -53,7 +78,9 @@ public sealed class KeyAssuranceTests(KeyAssuranceFixture fixture) : IClassFixtu
 
     private IncidentsClient Admin => fixture.Client("admin-01", "Ma Lin", "admin");
 
-    private static object Period(DateTimeOffset start, DateTimeOffset end, params string[] systems) => new
+    private object Period(DateTimeOffset start, DateTimeOffset end, params string[] systems) => PeriodOn(fixture.RosterId, start, end, systems);
+
+    private static object PeriodOn(Guid rosterId, DateTimeOffset start, DateTimeOffset end, params string[] systems) => new
     {
         name = "2031 两会重保",
         kind = "two-sessions",
@@ -61,7 +88,7 @@ public sealed class KeyAssuranceTests(KeyAssuranceFixture fixture) : IClassFixtu
         end,
         systems,
         plan = "两会期间保障方案 v2 (OA-2031-031): 7×24 值守, 核心系统实时监控",
-        rosterId = Guid.NewGuid(),
+        rosterId,
     };
 
     private async Task<JsonNode> PlanAsync(object period)
@@ -116,14 +143,30 @@ public sealed class KeyAssuranceTests(KeyAssuranceFixture fixture) : IClassFixtu
         // other system), and the year counts one held period of the four.
         var engineer = fixture.Client("eng-07", "Zhao Lei", "responder,hotline");
         (await engineer.StepAsync(ordinary, "acknowledge")).IsSuccessStatusCode.ShouldBeTrue();
-        await Clock.RunDueAsync(end, periodId);
+        // The roster's hand-offs run on the same clock as the window (one a day at 09:00 Beijing time).
+        await Clock.RunDueAsync(end, periodId, fixture.RosterId);
         var completed = await desk.GetJsonAsync($"/api/v1/assurance-periods/{periodId}");
         completed["status"]!.GetValue<string>().ShouldBe("completed");
         var summary = completed["summary"]!;
         summary["incidents"]!.AsArray().Select(i => i!.GetValue<Guid>()).ShouldBe([held]);
         summary["incidentsWithinSla"]!.GetValue<int>().ShouldBe(0);
         summary["slaAttainment"]!.GetValue<double>().ShouldBe(0);
-        summary["duty"].ShouldBeNull("no rosters registered: the summary does not invent who was on duty");
+        // Who was on duty: the roster's shifts in the window, alternating between its two engineers, and the hand-offs
+        // recorded at each 09:00 inside it, each telling the incoming engineer what was open.
+        var duty = summary["duty"]!;
+        var shifts = duty["shifts"]!.AsArray();
+        shifts.Count.ShouldBeGreaterThanOrEqualTo(10);
+        shifts.Select(x => x!["personId"]!.GetValue<string>()).Distinct().ShouldBe(["ka-ann", "ka-bob"], ignoreOrder: true);
+        shifts.Select(x => x!["name"]!.GetValue<string>()).ShouldContain("安娜");
+        shifts[0]!["from"]!.GetValue<DateTimeOffset>().ShouldBe(start);
+        shifts[^1]!["to"]!.GetValue<DateTimeOffset>().ShouldBe(end);
+        duty["handOffs"]!.GetValue<int>().ShouldBe(shifts.Count - 1);
+        var recorded = duty["recorded"]!.AsArray();
+        recorded.Count.ShouldBe(duty["handOffs"]!.GetValue<int>());
+        recorded.ShouldAllBe(h => h!["at"]!.GetValue<DateTimeOffset>() >= start && h["at"]!.GetValue<DateTimeOffset>() < end);
+        recorded.ShouldAllBe(h => h!["at"]!.GetValue<DateTimeOffset>().ToOffset(TimeSpan.FromHours(8)).Hour == 9);
+        recorded.ShouldAllBe(h => h!["from"]!.GetValue<string>() != h["to"]!.GetValue<string>());
+        recorded.ShouldContain(h => h!["openIncidents"]!.GetValue<int>() >= 1, "the held incident was open at the hand-offs");
 
         var compliance = await desk.GetJsonAsync($"/api/v1/assurance-periods/compliance?year={start.ToOffset(TimeSpan.FromHours(8)).Year}");
         compliance["required"]!.GetValue<int>().ShouldBe(4);
@@ -208,6 +251,19 @@ public sealed class KeyAssuranceTests(KeyAssuranceFixture fixture) : IClassFixtu
 
         var refused = await Admin.Http.PostAsJsonAsync("/api/v1/assurance-periods", Period(start, end, system));
         (await IncidentsClient.ShouldBeProblemAsync(refused, status, code))["errors"]![field].ShouldNotBeNull();
+        (await Admin.GetJsonAsync("/api/v1/assurance-periods?pageSize=1"))["total"]!.GetValue<long>().ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_roster_that_does_not_exist_is_refused_naming_the_field_and_nothing_is_stored()
+    {
+        var before = (await Admin.GetJsonAsync("/api/v1/assurance-periods?pageSize=1"))["total"]!.GetValue<long>();
+
+        var refused = await Admin.Http.PostAsJsonAsync("/api/v1/assurance-periods",
+            PeriodOn(Guid.NewGuid(), Clock.Now.AddDays(1), Clock.Now.AddDays(2), "medical-insurance-settlement"));
+
+        (await IncidentsClient.ShouldBeProblemAsync(refused, HttpStatusCode.UnprocessableEntity, "assurance.unknown-roster"))
+            ["errors"]!["rosterId"].ShouldNotBeNull();
         (await Admin.GetJsonAsync("/api/v1/assurance-periods?pageSize=1"))["total"]!.GetValue<long>().ShouldBe(before);
     }
 

@@ -36,6 +36,7 @@ public sealed class TestClock
             typeof(SlaCheckDue), typeof(DrillStartDue), typeof(DrillInjectDue),
             typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowOpens), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowCloses),
             typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDue), typeof(Incidents.Api.Reports.SecurityNoticeDue),
+            typeof(Incidents.Api.Duty.HandOffs.RosterHandOffDue),
         }
         .ToDictionary(t => t.ToMessageTypeName());
 

@@ -127,6 +127,7 @@ public sealed class AccessMatrixTests(ApiFixture api)
         ["GET /api/v1/rosters/{id}"] = OnCallReaders,
         ["GET /api/v1/rosters/{id}/shifts"] = OnCallReaders,
         ["GET /api/v1/rosters/{id}/calendar.ics"] = OnCallReaders,
+        ["GET /api/v1/rosters/{id}/handoffs"] = OnCallReaders,
         ["GET /api/v1/on-call"] = OnCallReaders,
         ["POST /api/v1/rosters"] = RosterKeepers,
         ["POST /api/v1/rosters/{id}/schedule-changes"] = RosterKeepers,

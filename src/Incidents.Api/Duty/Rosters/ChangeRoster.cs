@@ -6,6 +6,7 @@ using Incidents.Domain.Duty.Rosters;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Incidents.Api.Duty.Rosters;
@@ -63,14 +64,14 @@ public static class ChangeRosterEndpoints
     [StepResponses<RosterResource>]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
     public static async Task<IResult> Change([Description(PathParameters.RosterId)] Guid id, ScheduleChangeRequest? request, HttpContext http,
-        IDocumentSession session, TimeProvider clock)
+        IDocumentSession session, IMessageBus bus, TimeProvider clock)
     {
         if (RequestValidation.Check(http, new ScheduleChangeValidator(), request) is { } invalid)
         {
             return invalid;
         }
 
-        return await RosterStep.Run(http, session, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
+        return await RosterStep.Run(http, session, bus, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
             new ChangeRosterSchedule(request!.EffectiveFrom?.ToUniversalTime(), request.Layers!.Select(l => l.ToPlan()).ToList(),
                 string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(), actor), roster, context, now));
     }
@@ -84,14 +85,14 @@ public static class ChangeRosterEndpoints
     [StepResponses<RosterResource>]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
     public static async Task<IResult> Override([Description(PathParameters.RosterId)] Guid id, OverrideRequest? request, HttpContext http,
-        IDocumentSession session, TimeProvider clock)
+        IDocumentSession session, IMessageBus bus, TimeProvider clock)
     {
         if (RequestValidation.Check(http, new OverrideValidator(), request) is { } invalid)
         {
             return invalid;
         }
 
-        return await RosterStep.Run(http, session, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
+        return await RosterStep.Run(http, session, bus, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
             new AddRosterOverride(Guid.CreateVersion7(), request!.PersonId!.Trim(), request.From!.Value.ToUniversalTime(), request.To!.Value.ToUniversalTime(),
                 string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(), actor), roster, context, now));
     }
@@ -105,14 +106,14 @@ public static class ChangeRosterEndpoints
     [StepResponses<RosterResource>]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
     public static async Task<IResult> Swap([Description(PathParameters.RosterId)] Guid id, SwapRequest? request, HttpContext http,
-        IDocumentSession session, TimeProvider clock)
+        IDocumentSession session, IMessageBus bus, TimeProvider clock)
     {
         if (RequestValidation.Check(http, new SwapValidator(), request) is { } invalid)
         {
             return invalid;
         }
 
-        return await RosterStep.Run(http, session, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
+        return await RosterStep.Run(http, session, bus, clock, id, (roster, context, actor, now) => RosterDecider.Decide(
             new SwapRosterShifts(Guid.CreateVersion7(), request!.FirstPersonId!.Trim(), request.FirstFrom!.Value.ToUniversalTime(),
                 request.FirstTo!.Value.ToUniversalTime(), request.SecondPersonId!.Trim(), request.SecondFrom!.Value.ToUniversalTime(),
                 request.SecondTo!.Value.ToUniversalTime(), string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim(), actor),
@@ -126,6 +127,6 @@ public static class ChangeRosterEndpoints
     [Tags(ApiTags.OnCall)]
     [StepResponses<RosterResource>]
     public static Task<IResult> Cancel([Description(PathParameters.RosterId)] Guid id, [Description("The override's id.")] Guid overrideId,
-        HttpContext http, IDocumentSession session, TimeProvider clock) =>
-        RosterStep.Run(http, session, clock, id, (roster, _, actor, now) => RosterDecider.Decide(new CancelRosterOverride(overrideId, actor), roster, now));
+        HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock) =>
+        RosterStep.Run(http, session, bus, clock, id, (roster, _, actor, now) => RosterDecider.Decide(new CancelRosterOverride(overrideId, actor), roster, now));
 }

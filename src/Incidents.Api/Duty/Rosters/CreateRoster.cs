@@ -6,6 +6,7 @@ using Incidents.Projections.Duty;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
 using Wolverine.Http;
 
 namespace Incidents.Api.Duty.Rosters;
@@ -42,7 +43,7 @@ public static class CreateRosterEndpoint
     [ProducesResponseType<RosterResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, Problems.ContentType)]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, Problems.ContentType)]
-    public static async Task<IResult> Post(CreateRosterRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock)
+    public static async Task<IResult> Post(CreateRosterRequest? request, HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock)
     {
         if (RequestActor.From(http) is not { } actor)
         {
@@ -55,17 +56,20 @@ public static class CreateRosterEndpoint
         }
 
         var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
         var context = await DutyStream.ContextAsync(session, http.RequestAborted);
         var decision = RosterDecider.Decide(new CreateRoster(id, request!.Name!.Trim(), request.Role, request.TimeZone?.Trim() is { Length: > 0 } zone
                 ? zone
                 : Roster.DefaultTimeZone, request.Is24x7 ?? false, request.EffectiveFrom?.ToUniversalTime(),
-            request.Layers!.Select(l => l.ToPlan()).ToList(), actor), null, context, clock.GetUtcNow());
+            request.Layers!.Select(l => l.ToPlan()).ToList(), actor), null, context, now);
         if (decision.Error is { } error)
         {
             return Problems.From(http, error);
         }
 
         var roster = DutyStream.Stage(session, id, (RosterDetails?)null, decision.Events)!;
+        // Its first hand-off (docs/oncall.md, "Hand-offs").
+        await HandOffs.HandOffTimer.ArmAsync(bus, roster.State!, now);
         Audit.Stamp(session, http, actor);
         await session.SaveChangesAsync(http.RequestAborted);
 

@@ -6,13 +6,14 @@ using Incidents.Domain.Duty.Rosters;
 using Incidents.Projections.Duty;
 using JasperFx;
 using Marten;
+using Wolverine;
 
 namespace Incidents.Api.Duty.Rosters;
 
 /// <summary>How a roster change runs: one load, If-Match, the directory's active people, decide, stage with the chain link, save.</summary>
 public static class RosterStep
 {
-    public static async Task<IResult> Run(HttpContext http, IDocumentSession session, TimeProvider clock, Guid id,
+    public static async Task<IResult> Run(HttpContext http, IDocumentSession session, IMessageBus bus, TimeProvider clock, Guid id,
         Func<Roster, DutyContext, Actor, DateTimeOffset, Decision> decide)
     {
         if (RequestActor.From(http) is not { } actor)
@@ -38,13 +39,16 @@ public static class RosterStep
         }
 
         var context = await DutyStream.ContextAsync(session, http.RequestAborted);
-        var decision = decide(roster, context, actor, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var decision = decide(roster, context, actor, now);
         if (decision.Error is { } error)
         {
             return Problems.From(http, error);
         }
 
         var after = DutyStream.Stage(session, id, before, decision.Events)!;
+        // The roster changed: its next hand-off may have moved (docs/oncall.md, "Hand-offs"); older hints go stale.
+        await HandOffs.HandOffTimer.ArmAsync(bus, after.State!, now);
         Audit.Stamp(session, http, actor);
         try
         {

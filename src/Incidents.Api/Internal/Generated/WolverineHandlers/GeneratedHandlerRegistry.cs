@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler), typeof(Incidents.Api.Drills.Injecting.DrillInjectDueHandler), typeof(Incidents.Api.Drills.Starting.DrillStartDueHandler), typeof(Incidents.Api.Notifications.NotificationReceiptHandler), typeof(Incidents.Api.Reports.Opening.IncidentServiceRestoredHandler), typeof(Incidents.Api.Reports.SecurityEvents.SecurityNoticeDueHandler), typeof(Incidents.Api.Sla.Checking.SlaCheckBatchHandler) };
+            return new System.Type[] { typeof(Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler), typeof(Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler), typeof(Incidents.Api.Drills.Injecting.DrillInjectDueHandler), typeof(Incidents.Api.Drills.Starting.DrillStartDueHandler), typeof(Incidents.Api.Duty.HandOffs.RosterHandOffHandler), typeof(Incidents.Api.Notifications.NotificationReceiptHandler), typeof(Incidents.Api.Reports.Opening.IncidentServiceRestoredHandler), typeof(Incidents.Api.Reports.SecurityEvents.SecurityNoticeDueHandler), typeof(Incidents.Api.Sla.Checking.SlaCheckBatchHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -35,12 +35,14 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.KeyAssuranceWindowOpensHandler844114628))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.NotificationAttemptedHandler163082565))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ResourceAdjustmentCheckDueHandler1501682919))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.RosterHandOffDueHandler955767271))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SecurityNoticeDueHandler1631660820))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.SlaCheckDueArrayHandler1250776058))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Adjustments.ResourceAdjustmentCheckDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Assurance.Windows.KeyAssuranceWindowHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Injecting.DrillInjectDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Starting.DrillStartDueHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Duty.HandOffs.RosterHandOffHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Notifications.NotificationReceiptHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.Opening.IncidentServiceRestoredHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.SecurityEvents.SecurityNoticeDueHandler))]
@@ -51,6 +53,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Clocks.SlaCheckDue[]))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.DrillStartDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Drills.Injecting.DrillInjectDue))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Duty.HandOffs.RosterHandOffDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Incidents.IncidentServiceRestored))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Api.Reports.SecurityNoticeDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Incidents.Contracts.NotificationAttempted))]

@@ -32,14 +32,18 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Duty.Rosters.CreateRosterEndpoint").SetTag("http.route", "/api/v1/rosters").SetTag("http.request.method", "POST");
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             // Reading the request body via JSON deserialization
             var (request, jsonContinue) = await ReadJsonAsync<Incidents.Api.Duty.Rosters.CreateRosterRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Duty.Rosters.CreateRosterEndpoint.Post(request, httpContext, documentSession, _timeProvider).ConfigureAwait(false);
+            var result = await Incidents.Api.Duty.Rosters.CreateRosterEndpoint.Post(request, httpContext, documentSession, messageContext, _timeProvider).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 

@@ -32,6 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Incidents.Api.Duty.Rosters.ChangeRosterEndpoints").SetTag("http.route", "/api/v1/rosters/{id}/overrides").SetTag("http.request.method", "POST");
+            Wolverine.Http.Runtime.RequestIdMiddleware.Apply(httpContext, messageContext);
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
 
@@ -49,9 +50,12 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var result = await Incidents.Api.Duty.Rosters.ChangeRosterEndpoints.Override(id, request, httpContext, documentSession, _timeProvider).ConfigureAwait(false);
+            var result = await Incidents.Api.Duty.Rosters.ChangeRosterEndpoints.Override(id, request, httpContext, documentSession, messageContext, _timeProvider).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await messageContext.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 
