@@ -37,6 +37,8 @@ public sealed class BrokerOutageTests
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Urls"] = "http://127.0.0.1:0",
+                ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+                ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
                 ["ConnectionStrings:Dispatch"] = TestServices.ConnectionStringFor(Database),
                 ["ConnectionStrings:RabbitMq"] = broker.Uri,
                 ["Dispatch:Smtp:Host"] = "127.0.0.1",

@@ -48,6 +48,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Messaging:NotificationReceiptsQueue"] = $"incidents.receipts.{database}",
             ["Messaging:NotificationReceiptsAutoDelete"] = "true",
             ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+            ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
             ["Escalation:Policy:None"] = "true",
             ["RateLimits:Writes:TokenLimit"] = "100000",
             ["RateLimits:Writes:TokensPerPeriod"] = "100000",
@@ -55,7 +56,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>The notification worker (<c>src/Incidents.Dispatch</c>); returns once <c>/health/live</c> answers 200.</summary>
     public static Task<ServiceProcess> StartWorkerAsync(IReadOnlyDictionary<string, string> settings) =>
-        StartAsync("Incidents.Dispatch", "src", settings, "/health/live");
+        StartAsync("Incidents.Dispatch", "src", new Dictionary<string, string>
+        {
+            ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+            ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
+        }.Concat(settings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value), "/health/live");
 
     private static async Task<ServiceProcess> StartAsync(string project, string folder, IReadOnlyDictionary<string, string> settings, string readyPath)
     {

@@ -47,6 +47,8 @@ public sealed class HandOffFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Urls"] = "http://127.0.0.1:0",
+                ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+                ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
                 ["ConnectionStrings:Dispatch"] = TestServices.ConnectionStringFor(Database),
                 ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMqUri,
                 ["Dispatch:Queue"] = queue,

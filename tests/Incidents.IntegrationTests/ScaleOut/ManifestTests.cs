@@ -81,6 +81,7 @@ public sealed class ManifestTests(ApiFixture api)
         await using var worker = DispatchHost.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Dispatch"] = "Host=127.0.0.1;Database=unused",
+            ["Auth:Authority"] = "https://sso.example.org/realms/incidents",
             ["ConnectionStrings:RabbitMq"] = "amqp://guest:guest@127.0.0.1:5672/",
         }));
         var routes = ((IEndpointRouteBuilder)worker).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()

@@ -42,6 +42,8 @@ public sealed class QuorumQueueTests
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Urls"] = "http://127.0.0.1:0",
+                    ["Auth:DevelopmentSigningKey"] = TestTokens.SigningKey,
+                    ["Auth:AllowDevelopmentKeyOutsideDevelopment"] = "true",
                     ["ConnectionStrings:Dispatch"] = TestServices.ConnectionStringFor(database),
                     ["ConnectionStrings:RabbitMq"] = broker,
                     [Messaging.QuorumQueuesSetting] = "true",
