@@ -4,12 +4,15 @@ using System.Text;
 
 // A minimal SMTP sink (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; PIPELINING advertised) that runs
 // as its own process, so the worker delivers over real TCP to a real server and the measured figures include it.
-// Recipients whose address starts with "reject" are refused (550), so tests can see a permanent failure.
+// Recipients whose address starts with "reject" are refused (550), so tests can see a permanent failure. The first RCPT
+// for an address starting with "hold" is never answered (the sink prints "HELD <address>"), so a test can kill a worker
+// in the middle of a delivery; later RCPTs for that address are answered as usual.
 var port = args.Length > 1 && args[0] == "--port" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var listener = new TcpListener(IPAddress.Loopback, port);
 listener.Start(backlog: 512);
 var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
 var gate = new object();
+var held = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
 void Say(string line)
 {
     lock (gate)
@@ -78,6 +81,14 @@ async Task Serve(TcpClient client, CancellationToken cancellation)
                     {
                         await Reply("550 5.1.1 no such mailbox");
                         break;
+                    }
+
+                    // A delivery to hold, once per address: the client waits here until it is killed or gives up.
+                    if (Address(line).StartsWith("hold", StringComparison.OrdinalIgnoreCase) && held.TryAdd(Address(line), true))
+                    {
+                        Say($"HELD {Address(line)}");
+                        await reader.ReadLineAsync(cancellation);
+                        return;
                     }
 
                     recipients.Add(Address(line));

@@ -24,6 +24,11 @@ public sealed class SmtpSinkProcess : IAsyncDisposable
 
     public IReadOnlyCollection<SinkMail> Mails => _mails;
 
+    /// <summary>Addresses whose first delivery the sink holds unanswered (addresses starting with "hold").</summary>
+    public IReadOnlyCollection<string> Held => _held;
+
+    private readonly ConcurrentQueue<string> _held = new();
+
     public IReadOnlyList<SinkMail> For(Guid incidentId) => _mails.Where(m => m.IncidentId == incidentId.ToString()).ToList();
 
     public static async Task<SmtpSinkProcess> StartAsync()
@@ -48,6 +53,9 @@ public sealed class SmtpSinkProcess : IAsyncDisposable
         {
             case ["LISTENING", var port]:
                 _port.TrySetResult(int.Parse(port, CultureInfo.InvariantCulture));
+                break;
+            case ["HELD", var address]:
+                _held.Enqueue(address);
                 break;
             case ["MAIL", var ms, var to, var incident, var trigger]:
                 _mails.Enqueue(new SinkMail(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(ms, CultureInfo.InvariantCulture)), to,

@@ -10,6 +10,9 @@ namespace Incidents.IntegrationTests.Infrastructure;
 /// <summary>Builds API hosts on a given test database, with extra settings (a short SLA policy, for instance).</summary>
 public static class TestHost
 {
+    /// <summary>One id per test process: the anchor logs of this run are apart from every earlier run's.</summary>
+    private static readonly string RunId = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid():N}";
+
     /// <summary>A policy in seconds, so clocks can be watched running out without waiting minutes.</summary>
     public static readonly IReadOnlyDictionary<string, string> ShortSlaPolicy = new Dictionary<string, string>
     {
@@ -54,6 +57,9 @@ public static class TestHost
             web.UseSetting("Messaging:NotificationReceiptsQueue", $"incidents.receipts.{database}");
             web.UseSetting("Messaging:NotificationReceiptsAutoDelete", "true");
             web.UseSetting("Auth:DevelopmentSigningKey", TestTokens.SigningKey);
+            // The anchor log of this test run and database: a log left by an earlier run would name streams of a database
+            // the suite has since recreated (every one "deleted since the anchor").
+            web.UseSetting("Integrity:Anchors:Directory", Path.Combine(Path.GetTempPath(), "incidents-tests-anchors", RunId, database));
             // Testing is not Development: the public key needs the explicit switch, which the host warns about at start.
             web.UseSetting("Auth:AllowDevelopmentKeyOutsideDevelopment", "true");
             // Some tests stand in for callers on other machines (metrics access); DevelopmentKeyTests turns this off again.

@@ -5,10 +5,28 @@ using Incidents.IntegrationTests.Infrastructure;
 namespace Incidents.IntegrationTests.Security;
 
 /// <summary>Tamper evidence: every incident's events are chained by hash, and changing the store behind the API's back shows.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class IntegrityTests(ApiFixture api)
+/// <remarks>
+/// A database of its own: the events rewritten and removed here would otherwise break other tests' figures that are
+/// recomputed from the events of the shared database (the KPI fast-path comparison, the whole-store check).
+/// </remarks>
+public sealed class IntegrityTests(IntegrityTests.OwnHost own) : IClassFixture<IntegrityTests.OwnHost>
 {
-    private IncidentsClient Supervisor => api.Client("sup-01", "Liu Yang", "supervisor");
+    private static string Database => TestServices.TestDatabase + "_integrity";
+
+    public sealed class OwnHost : IAsyncLifetime
+    {
+        public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await TestServices.RecreateDatabaseAsync(Database);
+            Factory = await TestHost.StartAsync(Database);
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
+    }
+
+    private IncidentsClient Supervisor => IncidentsClient.For(own.Factory.CreateClient(), "sup-01", "Liu Yang", "supervisor");
 
     private async Task<JsonNode> IntegrityOfAsync(Guid id) => await Supervisor.GetJsonAsync($"/api/v1/incidents/{id}/integrity");
 
@@ -30,7 +48,7 @@ public sealed class IntegrityTests(ApiFixture api)
 
     private async Task<Guid> WorkedIncidentAsync(string prefix)
     {
-        var desk = api.Client();
+        var desk = IncidentsClient.For(own.Factory.CreateClient());
         var id = await desk.ReportOutageAsync($"{prefix}-{Guid.NewGuid():N}");
         await desk.StepOkAsync(id, "acknowledge");
         await desk.StepOkAsync(id, "comments", new { text = "Called the hospital back" });
@@ -50,7 +68,7 @@ public sealed class IntegrityTests(ApiFixture api)
         (await WholeStoreAsync())["ok"]!.GetValue<bool>().ShouldBeTrue("the store holds only untouched chains so far");
 
         // Someone with database access rewrites what the reporter said.
-        (await TestServices.ExecuteAsync(
+        (await TestServices.ExecuteOnAsync(Database, 
             "update incidents.mt_events set data = jsonb_set(data, '{title}', '\"Nothing happened\"') where stream_id = @id and version = 1",
             ("id", tampered))).ShouldBe(1);
 
@@ -68,7 +86,7 @@ public sealed class IntegrityTests(ApiFixture api)
         store["firstBroken"]!["version"]!.GetValue<long>().ShouldBe(1);
 
         // Removing the last event (hiding a step) shows too: the chain head remembers how long the chain was.
-        (await TestServices.ExecuteAsync("delete from incidents.mt_events where stream_id = @id and version = 4", ("id", truncated)))
+        (await TestServices.ExecuteOnAsync(Database, "delete from incidents.mt_events where stream_id = @id and version = 4", ("id", truncated)))
             .ShouldBe(1);
         var cut = await IntegrityOfAsync(truncated);
         cut["ok"]!.GetValue<bool>().ShouldBeFalse();
@@ -76,7 +94,7 @@ public sealed class IntegrityTests(ApiFixture api)
         cut["firstBroken"]!["reason"]!.GetValue<string>().ShouldContain("missing");
 
         // Rewriting a stored hash (to cover a change) breaks the link it was written on.
-        (await TestServices.ExecuteAsync(
+        (await TestServices.ExecuteOnAsync(Database, 
             "update incidents.mt_events set headers = jsonb_set(headers, '{chain-hash}', '\"00\"') where stream_id = @id and version = 3",
             ("id", rehashed))).ShouldBe(1);
         var rewritten = await IntegrityOfAsync(rehashed);
