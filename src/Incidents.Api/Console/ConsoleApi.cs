@@ -41,7 +41,18 @@ public sealed class ConsoleApi(IHttpClientFactory clients, IServer server, IConf
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, http.RequestAborted);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await clients.CreateClient(ClientName).SendAsync(request, http.RequestAborted);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !http.RequestAborted.IsCancellationRequested))
+        {
+            // The API did not answer (restarting, overloaded): the page says so and to try again, never a 500.
+            return Unreachable;
+        }
+
+        using var response = sent;
         var text = await response.Content.ReadAsStringAsync(http.RequestAborted);
         JsonElement? json = null;
         if (text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true)
@@ -54,6 +65,12 @@ public sealed class ConsoleApi(IHttpClientFactory clients, IServer server, IConf
     }
 
     public Task<ApiAnswer> GetAsync(HttpContext http, string path) => SendAsync(http, HttpMethod.Get, path);
+
+    /// <summary>What a page gets when the API cannot be reached: a 503 problem with a detail in both languages.</summary>
+    private static readonly ApiAnswer Unreachable = new(503, JsonDocument.Parse("""
+        {"type":"https://incidents.example/problems/console-api-unreachable","title":"Service unavailable","status":503,
+         "code":"console.api-unreachable","detail":"暂时无法连接服务，请稍后重试。The service cannot be reached right now; try again shortly."}
+        """).RootElement.Clone(), null);
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
