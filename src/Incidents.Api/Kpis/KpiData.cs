@@ -233,8 +233,10 @@ public static class KpiData
         return request.Period.Split(by, zone).Select(bucket =>
         {
             var own = byStart.GetValueOrDefault(bucket.From, []);
+            // An outage is down in a bucket from its occurred-at (an alert's start may precede the report, even across
+            // midnight): the bucket it was reported in counts it already, any other it overlaps counts it here.
             var overlapping = outages.Where(o => (o.ReportedAt < bucket.From || o.ReportedAt >= bucket.To)
-                && o.ReportedAt < bucket.To && (o.RestoredAt ?? asOf) > bucket.From);
+                && o.DownFrom < bucket.To && (o.RestoredAt ?? asOf) > bucket.From);
             var figures = KpiCalculator.Compute(own.Concat(overlapping),
                 request.Filter with { From = bucket.From, To = bucket.To }, asOf);
             double? Rate(SlaStage stage) => figures.SlaAttainment.First(s => s.Stage == stage).Rate;
