@@ -29,30 +29,13 @@ public static class OperatorAccess
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             BearerTokens.Configure(jwt, settings);
-            jwt.Events = new JwtBearerEvents
-            {
-                OnTokenValidated = context =>
-                {
-                    if (BearerTokens.Refusal(context.Principal!, context.HttpContext, settings) is { } refusal)
-                    {
-                        context.Fail(refusal);
-                    }
-
-                    return Task.CompletedTask;
-                },
-                OnChallenge = async context =>
-                {
-                    context.HandleResponse();
-                    var invalid = context.AuthenticateFailure is not null;
-                    context.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
-                    await Refusal(StatusCodes.Status401Unauthorized, "auth.unauthenticated", "Authentication required",
-                        invalid
-                            ? "The bearer token is invalid or expired; get a new one (docs/security.md)."
-                            : "Send an admin's bearer token: Authorization: Bearer <token> (docs/security.md).").ExecuteAsync(context.HttpContext);
-                },
-                OnForbidden = context => Refusal(StatusCodes.Status403Forbidden, "auth.forbidden", "Not allowed for your role",
-                    "The worker's operator endpoints are for role admin (docs/security.md).").ExecuteAsync(context.HttpContext),
-            };
+            jwt.Events = BearerTokens.Events(settings, (http, invalid) =>
+                Refusal(StatusCodes.Status401Unauthorized, "auth.unauthenticated", "Authentication required",
+                    invalid
+                        ? "The bearer token is invalid or expired; get a new one (docs/security.md)."
+                        : "Send an admin's bearer token: Authorization: Bearer <token> (docs/security.md).").ExecuteAsync(http));
+            jwt.Events.OnForbidden = context => Refusal(StatusCodes.Status403Forbidden, "auth.forbidden", "Not allowed for your role",
+                "The worker's operator endpoints are for role admin (docs/security.md).").ExecuteAsync(context.HttpContext);
         });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole))

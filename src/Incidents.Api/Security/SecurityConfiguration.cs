@@ -31,31 +31,13 @@ public static class SecurityConfiguration
             {
                 BearerTokens.Configure(jwt, settings);
 
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = context =>
-                    {
-                        if (BearerTokens.Refusal(context.Principal!, context.HttpContext, settings) is { } refusal)
-                        {
-                            context.Fail(refusal);
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                    OnChallenge = async context =>
-                    {
-                        context.HandleResponse();
-                        var http = context.HttpContext;
-                        var invalid = context.AuthenticateFailure is not null;
-                        http.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
-                        await Problems.Result(Problems.Create(http, StatusCodes.Status401Unauthorized, "auth.unauthenticated",
-                                "Authentication required",
-                                invalid
-                                    ? "The bearer token is invalid or expired; get a new one (docs/security.md)."
-                                    : "Send a bearer token: Authorization: Bearer <token> (docs/security.md)."))
-                            .ExecuteAsync(http);
-                    },
-                };
+                jwt.Events = BearerTokens.Events(settings, (http, invalid) =>
+                    Problems.Result(Problems.Create(http, StatusCodes.Status401Unauthorized, "auth.unauthenticated",
+                            "Authentication required",
+                            invalid
+                                ? "The bearer token is invalid or expired; get a new one (docs/security.md)."
+                                : "Send a bearer token: Authorization: Bearer <token> (docs/security.md)."))
+                        .ExecuteAsync(http));
             });
 
         builder.Services.AddAuthorization(authorization =>

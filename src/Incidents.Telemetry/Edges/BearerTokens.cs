@@ -17,6 +17,31 @@ public static class BearerTokens
     public const int MaxUserIdLength = 100;
 
     /// <summary>Sets the validation parameters of <paramref name="jwt"/> from <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// The bearer events both services use: a validated token is still refused by <see cref="Refusal"/>, and a missing or
+    /// invalid one is answered with <c>WWW-Authenticate</c> and the caller's 401 problem (<paramref name="challenge"/> gets
+    /// whether a token was sent but invalid).
+    /// </summary>
+    public static JwtBearerEvents Events(AuthSettings settings, Func<HttpContext, bool, Task> challenge) => new()
+    {
+        OnTokenValidated = context =>
+        {
+            if (Refusal(context.Principal!, context.HttpContext, settings) is { } refusal)
+            {
+                context.Fail(refusal);
+            }
+
+            return Task.CompletedTask;
+        },
+        OnChallenge = async context =>
+        {
+            context.HandleResponse();
+            var invalid = context.AuthenticateFailure is not null;
+            context.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
+            await challenge(context.HttpContext, invalid);
+        },
+    };
+
     public static void Configure(JwtBearerOptions jwt, AuthSettings settings)
     {
         jwt.MapInboundClaims = false;
