@@ -37,16 +37,10 @@ public static class AlertmanagerWebhookEndpoint
     public static async Task<IResult> Post([System.ComponentModel.Description(PathParameters.IntakeIntegration)] string integration, HttpContext http, IQuerySession session, IntegrationAuthentication keys,
         AlertIntake intake, MessageContext bus, TimeProvider clock)
     {
-        var (found, refusal) = await keys.AuthenticateAsync(http, session, integration, IntegrationKind.Alertmanager);
-        if (found is null)
+        var (found, json, refusal) = await IntakeRequests.OpenAsync(http, session, keys, integration, IntegrationKind.Alertmanager);
+        if (found is null || json is null)
         {
             return refusal!;
-        }
-
-        var (json, unreadable) = await IntakeRequests.ReadJsonAsync(http);
-        if (json is null)
-        {
-            return unreadable!;
         }
 
         using (json)

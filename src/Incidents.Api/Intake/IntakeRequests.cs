@@ -29,7 +29,24 @@ public static class IntakeRequests
     /// <summary>A full Alertmanager group can be large; the API's default limit is 256 KiB.</summary>
     public const long MaxBody = 4 * 1024 * 1024;
 
-    public static async Task<(JsonDocument? Json, IResult? Refusal)> ReadJsonAsync(HttpContext http)
+    /// <summary>
+    /// The start both endpoints share: the integration's key checked for its kind, then the body read as JSON. Either the
+    /// caller and the document (the endpoint disposes it), or the refusal to answer with.
+    /// </summary>
+    public static async Task<(IntakeCaller? Caller, JsonDocument? Json, IResult? Refusal)> OpenAsync(HttpContext http,
+        Marten.IQuerySession session, IntegrationAuthentication keys, string integration, IntegrationKind kind)
+    {
+        var (caller, refusal) = await keys.AuthenticateAsync(http, session, integration, kind);
+        if (caller is null)
+        {
+            return (null, null, refusal);
+        }
+
+        var (json, unreadable) = await ReadJsonAsync(http);
+        return json is null ? (null, null, unreadable) : (caller, json, null);
+    }
+
+    private static async Task<(JsonDocument? Json, IResult? Refusal)> ReadJsonAsync(HttpContext http)
     {
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
