@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Incidents.IntegrationTests.Infrastructure;
 
 namespace Incidents.IntegrationTests.Faults;
 
@@ -40,16 +41,8 @@ public sealed class ScratchRabbitMq : IAsyncDisposable
     {
         // Fully detached: the daemon must not hold this process's pipes open.
         await RunAsync("bash", ["-c", $"rabbitmq-server -detached </dev/null >>'{directory}/startup.log' 2>&1"], TimeSpan.FromSeconds(60));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (!await AcceptsAsync())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"RabbitMQ node {node} did not open port {Port} in 120 s; logs in {directory}/log");
-            }
-
-            await Task.Delay(500);
-        }
+        await Eventually.GetAsync(AcceptsAsync, open => open, TimeSpan.FromSeconds(120),
+            $"RabbitMQ node {node} to open port {Port} (logs in {directory}/log)");
 
         await RunAsync("rabbitmqctl", ["-n", node, "await_startup", "--timeout", "90"], TimeSpan.FromSeconds(120));
     }
@@ -58,16 +51,7 @@ public sealed class ScratchRabbitMq : IAsyncDisposable
     public async Task DownAsync()
     {
         await RunAsync("rabbitmqctl", ["-n", node, "stop"], TimeSpan.FromSeconds(120));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (await AcceptsAsync())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"RabbitMQ node {node} still serves port {Port} 60 s after stop");
-            }
-
-            await Task.Delay(500);
-        }
+        await Eventually.GetAsync(AcceptsAsync, open => !open, TimeSpan.FromSeconds(60), $"RabbitMQ node {node} to close port {Port} after stop");
     }
 
     /// <summary>Messages on each queue of the default vhost, ready and unacknowledged together (<c>rabbitmqctl list_queues</c>).</summary>
