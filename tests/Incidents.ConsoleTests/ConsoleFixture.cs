@@ -75,7 +75,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console");
+        // Reaching the board is enough: what the test looks at next waits for itself (locators auto-wait), whereas the page's
+        // load event can be slow on a busy machine the first time the board is rendered.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console",
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         return page;
     }
 
